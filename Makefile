@@ -1,0 +1,40 @@
+# Vigie — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export VIGIE_INDEX ?= index
+
+.PHONY: run test install install-test index bench eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+
+index: install
+	$(BIN)/python scripts/reindex.py --seeds seeds --index $(VIGIE_INDEX)
+
+# Install, index seeds/ (incrementally) and serve with gunicorn.
+run: index
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 "web:create_app()"
+
+# Install with test extras and run the whole test suite.
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+eval: install
+	$(BIN)/python scripts/eval_relevance.py
+
+clean:
+	rm -rf $(VENV) index .pytest_cache

@@ -1,0 +1,23 @@
+"""The document every source format is turned into before indexing."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Document:
+    """One article, with metadata extracted from it (None/empty when unknown)."""
+
+    id: str
+    title: str
+    text: str
+    path: str  # relative to its seeds root, with extension
+    file_hash: str = ""
+    sources: list[str] = field(default_factory=list)
+    date: str | None = None  # ISO 8601, as precise as the article says
+    author: str | None = None
+    url: str | None = None
+    persons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,165 @@
+"""The French analyzer shared by indexing and querying.
+
+One tokenizer does the whole chain in a single pass (apostrophes, elision, case,
+accent folding, stop words, Snowball stemming) because chaining Whoosh filters
+costs a generator hop per token per filter, and indexing speed matters at 36k
+articles. Every step is cached per surface form.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nltk.stem.snowball import FrenchStemmer
+from unidecode import unidecode
+from whoosh.analysis import Token, Tokenizer
+
+APOSTROPHES = "'’‘ʼ`´"
+_APOS_TABLE = str.maketrans({c: "'" for c in APOSTROPHES})
+
+# Letters/digits, possibly joined by apostrophes (for elision); hyphens and
+# every other punctuation split words, so `États-Unis` gives `etats`, `unis`.
+WORD_RE = re.compile(r"[^\W_]+(?:['’‘ʼ][^\W_]+)*")
+
+ELISIONS = frozenset(
+    "l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu quelqu".split()
+)
+
+# Folded French stop words: Snowball's list, the forms of être/avoir it lists,
+# and the pronouns, determiners and adverbs analysts never search for.
+STOP_WORDS = frozenset(
+    unidecode(w)
+    for w in """
+a à ai aie aient aies ait as au aucun aucune aupres auquel aura aurai auraient aurais
+aurait auras aurez auriez aurions aurons auront aussi autre autres aux avaient avais
+avait avec avez aviez avions avoir avons ayant ayez ayons c ca ce ceci cela celle
+celles celui cependant certain certaine certaines certains ces cet cette ceux chacun
+chacune chaque chez ci comme comment d dans de dela des desquelles desquels deux dont
+du duquel elle elles en encore entre es est et etaient etais etait etant etante etantes
+etants ete etee etees etes etiez etions etre eu eue eues eumes eurent eus eusse
+eussent eusses eussiez eussions eut eutes eux fumes furent fus fusse fussent fusses
+fussiez fussions fut futes il ils j je jusqu l la laquelle le lequel les lesquelles
+lesquels leur leurs lors lorsqu lui m ma mais me meme memes mes moi mon n ne ni nos
+notre nous on ont or ou où par parce pas peu peut plupart pour pourquoi puis puisqu qu
+quand que quel quelle quelles quels qui quoi quoiqu s sa sans se sera serai seraient
+serais serait seras serez seriez serions serons seront ses si sien sienne siennes
+siens soi soient sois soit sommes son sont soyez soyons suis sur t ta te tes toi ton
+tous tout toute toutes tu un une unes uns vos votre vous y à été être même où là ça
+quelqu presqu afin ainsi alors apres avant car
+contre depuis donc dès des déjà deja ici jamais lorsque malgre malgré outre parmi
+pendant pourtant puisque quoique selon sinon sous tandis tant tel telle telles tels
+toujours tres très trop vers via voici voila voilà
+""".split()
+)
+
+_stemmer = FrenchStemmer()
+
+
+@lru_cache(maxsize=None)
+def fold(word: str) -> str:
+    """Lower-case, ASCII-fold (œ→oe, É→e) and normalise apostrophes of one word."""
+    return unidecode(word.translate(_APOS_TABLE).lower())
+
+
+@lru_cache(maxsize=None)
+def stem(folded: str) -> str:
+    """Snowball French stem of an already folded word.
+
+    Stemming the folded form (not the accented one) is what makes `défense`
+    and `defense` land on the same term, whatever the user typed.
+    """
+    if folded.isdigit():
+        return folded
+    return _stemmer.stem(folded)
+
+
+@lru_cache(maxsize=None)
+def _normalise(surface: str, stemming: bool, stops: bool) -> str | None:
+    """Index term for one surface word, or None for a stop word."""
+    word = fold(surface)
+    if "'" in word:
+        head, _, rest = word.partition("'")
+        if head in ELISIONS:
+            word = rest
+    if not word or (stops and word in STOP_WORDS):
+        return None
+    return stem(word) if stemming else word
+
+
+class FrenchTokenizer(Tokenizer):
+    """Whoosh tokenizer producing folded (optionally stemmed) French terms."""
+
+    def __init__(self, stemming: bool = True, stops: bool = True):
+        self.stemming = stemming
+        self.stops = stops
+
+    def __eq__(self, other):
+        return (
+            type(other) is type(self)
+            and other.stemming == self.stemming
+            and other.stops == self.stops
+        )
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Wildcards and ranges: keep the pattern whole, folded, unstemmed.
+            t.original = t.text = fold(value)
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        stemming, stops = self.stemming, self.stops
+        pos = start_pos
+        for match in WORD_RE.finditer(value):
+            term = _normalise(match.group(), stemming, stops and removestops)
+            if term is None:
+                continue
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = match.group()
+            if positions:
+                t.pos = pos
+                pos += 1
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+def french_analyzer() -> FrenchTokenizer:
+    """Body and title analysis: folded, stop words removed, stemmed."""
+    return FrenchTokenizer(stemming=True, stops=True)
+
+
+def folded_analyzer() -> FrenchTokenizer:
+    """Unstemmed folded words: the vocabulary for typos and suggestions."""
+    return FrenchTokenizer(stemming=False, stops=True)
+
+
+def name_analyzer() -> FrenchTokenizer:
+    """Names (persons, sources, authors): folded, every word kept."""
+    return FrenchTokenizer(stemming=False, stops=False)
+
+
+def analyze(text: str, stemming: bool = True) -> list[str]:
+    """Terms of `text` as the index sees them (for tests, snippets, suggestions)."""
+    tokenizer = french_analyzer() if stemming else folded_analyzer()
+    return [t.text for t in tokenizer(text)]

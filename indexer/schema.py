@@ -1,0 +1,45 @@
+"""The Whoosh schema, defined once for the writer and the searcher.
+
+Searchable text goes through the shared French analyzer; the values the
+facets need (sources, persons, date) are also written as per-document columns
+so the searcher can load them into arrays without touching stored fields.
+"""
+from __future__ import annotations
+
+from whoosh import columns, fields
+
+from indexer.french import folded_analyzer, french_analyzer, name_analyzer
+
+# Multi-valued facet values are joined with this byte in their columns.
+VALUE_SEP = "\x1f"
+# Dates are columns of integers YYYYMMDDhhmm; unknown dates are this value.
+UNKNOWN_DATE = 0
+
+TITLE_BOOST = 2.5
+
+
+def build_schema() -> fields.Schema:
+    """The schema of a Vigie index."""
+    text = french_analyzer()
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True, sortable=True),
+        path=fields.ID(stored=True, sortable=True),
+        title=fields.TEXT(analyzer=text, stored=True, multitoken_query="phrase"),
+        body=fields.TEXT(analyzer=text, stored=True, multitoken_query="phrase"),
+        # Unstemmed folded words of title and body: typo tolerance, suggestions.
+        exact=fields.TEXT(analyzer=folded_analyzer(), phrase=False),
+        source=fields.TEXT(analyzer=name_analyzer(), multitoken_query="phrase"),
+        person=fields.TEXT(analyzer=name_analyzer(), multitoken_query="phrase"),
+        author=fields.TEXT(analyzer=name_analyzer(), stored=True, multitoken_query="phrase"),
+        url=fields.STORED(),
+        date=fields.STORED(),  # ISO 8601 string or None
+        sources=fields.STORED(),  # list of str
+        persons=fields.STORED(),  # list of str, canonical names
+        file_hash=fields.COLUMN(columns.VarBytesColumn()),
+        facet_source=fields.COLUMN(columns.VarBytesColumn()),
+        facet_person=fields.COLUMN(columns.VarBytesColumn()),
+        date_key=fields.COLUMN(columns.NumericColumn("q", default=UNKNOWN_DATE)),
+    )
+
+
+SCHEMA = build_schema()

@@ -1,0 +1,268 @@
+"""Files in seeds/ turned into Documents: raw text, saved HTML pages, JSON records.
+
+Reading never raises for one bad file: `SourceError` names the file and the
+reason, and the caller reports it and carries on with the rest.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from indexer.document import Document
+from indexer.metadata import find_date, parse_raw_text
+
+log = logging.getLogger(__name__)
+
+TEXT_EXTS = (".txt",)
+HTML_EXTS = (".html", ".htm")
+JSON_EXTS = (".json",)
+JSONL_EXTS = (".jsonl", ".jsonl.gz")
+SUPPORTED = TEXT_EXTS + HTML_EXTS + JSON_EXTS + JSONL_EXTS
+# Files the indexer reads for other purposes and never reports as skipped.
+IGNORED_NAMES = {"persons.toml", "README", "README.md"}
+
+
+class SourceError(Exception):
+    """A file (or a record in it) that cannot be turned into documents."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """A file to index and the name it is known by (relative to its seeds root)."""
+
+    path: Path
+    rel: str
+
+    @property
+    def stem(self) -> str:
+        """The relative path without extension: the default document id."""
+        rel = self.rel
+        for ext in sorted(SUPPORTED, key=len, reverse=True):
+            if rel.lower().endswith(ext):
+                return rel[: -len(ext)]
+        return rel
+
+
+def extension(path: Path | str) -> str:
+    name = str(path).lower()
+    return ".jsonl.gz" if name.endswith(".jsonl.gz") else Path(name).suffix
+
+
+def discover(roots: list[Path]) -> tuple[list[SeedFile], list[str]]:
+    """Supported files under `roots` (directories or files), and skipped names."""
+    found: dict[str, SeedFile] = {}
+    skipped: list[str] = []
+    for root in roots:
+        if root.is_file():
+            candidates = [(root, root.name)]
+        elif root.is_dir():
+            candidates = [
+                (p, p.relative_to(root).as_posix())
+                for p in sorted(root.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            ]
+        else:
+            skipped.append(f"{root}: no such file or directory")
+            continue
+        for path, rel in candidates:
+            if path.name in IGNORED_NAMES:
+                continue
+            if extension(path) not in SUPPORTED:
+                skipped.append(f"{rel}: unsupported file type")
+                continue
+            found.setdefault(rel, SeedFile(path, rel))
+    return list(found.values()), skipped
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def decode(data: bytes, rel: str) -> str:
+    """Text of a file: UTF-8 (with or without BOM), else cp1252, else latin-1."""
+    if b"\x00" in data[:8192]:
+        raise SourceError(rel, "binary file (NUL bytes), not text")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(rel, "undecodable text")  # pragma: no cover - latin-1 decodes all
+
+
+def read_bytes(seed: SeedFile) -> bytes:
+    try:
+        data = seed.path.read_bytes()
+        if extension(seed.path) == ".jsonl.gz":
+            data = gzip.decompress(data)
+        return data
+    except OSError as exc:
+        raise SourceError(seed.rel, exc.strerror or str(exc)) from exc
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise SourceError(seed.rel, f"corrupt gzip: {exc}") from exc
+
+
+def load(seed: SeedFile, data: bytes, digest: str) -> tuple[list[Document], list[str]]:
+    """Documents of one file and the per-record problems found in it."""
+    ext = extension(seed.path)
+    text = decode(data, seed.rel)
+    if ext in TEXT_EXTS:
+        return [_from_raw_text(seed, text, digest)], []
+    if ext in HTML_EXTS:
+        return [_from_html(seed, text, digest)], []
+    if ext in JSON_EXTS:
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceError(seed.rel, f"invalid JSON: {exc}") from exc
+        records = payload if isinstance(payload, list) else [payload]
+        return _from_records(seed, enumerate(records, 1), digest, many=len(records) > 1)
+    return _from_records(seed, _jsonl_records(text), digest, many=True)
+
+
+def _jsonl_records(text: str) -> Iterator[tuple[int, object]]:
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                yield lineno, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield lineno, exc
+
+
+def _from_records(seed: SeedFile, records, digest: str, many: bool) -> tuple[list[Document], list[str]]:
+    docs, problems = [], []
+    for n, record in records:
+        where = f"{seed.rel}:{n}" if many else seed.rel
+        if isinstance(record, Exception):
+            problems.append(f"{where}: invalid JSON: {record}")
+            continue
+        try:
+            docs.append(_from_record(seed, record, n if many else None, digest))
+        except SourceError as exc:
+            problems.append(f"{where}: {exc.reason}")
+    if not docs and problems:
+        raise SourceError(seed.rel, "; ".join(problems[:3]))
+    return docs, problems
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in values if v is not None and str(v).strip()]
+
+
+def _iso_or_none(value) -> str | None:
+    """The record's date if it is a date: ISO kept as written, else parsed."""
+    if value in (None, ""):
+        return None
+    value = str(value).strip()
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return value
+    except ValueError:
+        found = find_date(value)
+        return found[0] if found else None
+
+
+def _from_record(seed: SeedFile, record, n: int | None, digest: str) -> Document:
+    if not isinstance(record, dict):
+        raise SourceError(seed.rel, "record is not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise SourceError(seed.rel, "record has no text")
+    doc_id = record.get("id")
+    if doc_id in (None, ""):
+        doc_id = seed.stem if n is None else f"{seed.stem}#{n}"
+    title = (record.get("title") or "").strip() or _first_line(text)
+    author = record.get("author")
+    return Document(
+        id=str(doc_id),
+        title=title,
+        text=text.strip(),
+        path=seed.rel,
+        file_hash=digest,
+        sources=_as_list(record.get("source")),
+        date=_iso_or_none(record.get("date")),
+        author=str(author).strip() if author else None,
+        url=record.get("url") or None,
+    )
+
+
+def _first_line(text: str) -> str:
+    return next((l.strip() for l in text.splitlines() if l.strip()), "")[:200]
+
+
+def _from_raw_text(seed: SeedFile, raw: str, digest: str) -> Document:
+    meta = parse_raw_text(raw)
+    if not meta.title:
+        raise SourceError(seed.rel, "empty file")
+    return Document(
+        id=seed.stem,
+        title=meta.title,
+        text=meta.text,
+        path=seed.rel,
+        file_hash=digest,
+        sources=meta.sources,
+        date=meta.date,
+        author=meta.author,
+    )
+
+
+def _from_html(seed: SeedFile, html: str, digest: str) -> Document:
+    import trafilatura  # heavy import, only paid when HTML is indexed
+
+    extracted = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={"extensive_search": False, "original_date": True,
+                                "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+    )
+    if extracted is None or not (extracted.text or "").strip():
+        raise SourceError(seed.rel, "no article text found in the HTML page")
+    meta = _html_meta(html)
+    authors = [a.strip() for a in (extracted.author or "").split(";") if a.strip()]
+    publisher = meta.get("publisher")
+    sources = _as_list(publisher) or _as_list(extracted.sitename)
+    author = meta.get("article:author") or next((a for a in authors if a not in sources), None)
+    date = meta.get("article:published_time") or _iso_or_none(extracted.date)
+    return Document(
+        id=seed.stem,
+        title=(extracted.title or "").strip() or _first_line(extracted.text),
+        text=extracted.text.strip(),
+        path=seed.rel,
+        file_hash=digest,
+        sources=sources,
+        date=_iso_or_none(date),
+        author=author,
+        url=extracted.url or meta.get("og:url"),
+    )
+
+
+def _html_meta(html: str) -> dict[str, str]:
+    """The page's <meta property|name=… content=…> values (first of each)."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return {}
+    meta: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = el.get("property") or el.get("name")
+        content = (el.get("content") or "").strip()
+        if key and content:
+            meta.setdefault(key, content)
+    return meta

@@ -1,0 +1,242 @@
+"""The search engine: one searcher per index generation, shared by all requests.
+
+A generation (searcher, facet arrays, typo vocabulary) is opened once and
+replaced when a reindex swaps in a new index or commits to the live one; the
+check costs a readlink and a directory listing, at most once a second.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from indexer import store
+from indexer.french import fold
+from search.facets import FacetData
+from search.params import SearchRequest
+from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
+from search.snippets import snippet
+from search.suggest import Vocabulary
+
+RELOAD_CHECK_SECONDS = 1.0
+PERSON_FACET_SIZE = 20
+SOURCE_FACET_SIZE = 30
+SIMILAR_COUNT = 5
+# Title matters more than body; short titles should not be over-rewarded.
+SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3)
+
+
+class IndexUnavailable(RuntimeError):
+    """There is no index to search yet."""
+
+
+@dataclass
+class Generation:
+    path: Path
+    searcher: object
+    facets: FacetData
+    vocabulary: Vocabulary
+    person_totals: np.ndarray
+
+    @classmethod
+    def open(cls, path: Path) -> "Generation":
+        ix = whoosh_index.open_dir(str(path))
+        searcher = ix.searcher(weighting=SCORING)
+        facets = FacetData.load(searcher.reader())
+        return cls(
+            path=path,
+            searcher=searcher,
+            facets=facets,
+            vocabulary=Vocabulary(searcher.reader()),
+            person_totals=facets.person.counts(facets.live),
+        )
+
+
+def _hit_record(stored: dict, score: float | None, snippet_html: str) -> dict:
+    return {
+        "id": stored["id"],
+        "title": stored.get("title", ""),
+        "source": stored.get("sources") or [],
+        "date": stored.get("date"),
+        "author": stored.get("author") or None,
+        "persons": stored.get("persons") or [],
+        "url": stored.get("url"),
+        "score": None if score is None else round(float(score), 4),
+        "snippet": snippet_html,
+    }
+
+
+class Engine:
+    """Searches the live index of `index_dir` (VIGIE_INDEX)."""
+
+    def __init__(self, index_dir: Path, reload_check: float = RELOAD_CHECK_SECONDS):
+        self.index_dir = Path(index_dir)
+        self.reload_check = reload_check
+        self._gen: Generation | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    # -- generations -------------------------------------------------------
+    def generation(self) -> Generation:
+        now = time.monotonic()
+        gen = self._gen
+        if gen is not None and now - self._checked < self.reload_check:
+            return gen
+        with self._lock:
+            gen = self._gen
+            self._checked = now
+            live = store.current_dir(self.index_dir)
+            if live is None:
+                if gen is None:
+                    raise IndexUnavailable(f"no index in {self.index_dir}: run scripts/reindex.py")
+                return gen
+            if gen is None or gen.path != live or not gen.searcher.up_to_date():
+                gen = Generation.open(live)
+                self._gen = gen
+            return gen
+
+    # -- search ------------------------------------------------------------
+    def search(self, req: SearchRequest) -> dict:
+        started = time.perf_counter()
+        gen = self.generation()
+        facets = gen.facets
+        reader = gen.searcher.reader()
+        parsed = parse(req.q, reader, gen.vocabulary)
+        matched = self._matching(gen, parsed.query)
+        if req.date_from is not None or req.date_to is not None:
+            in_range = facets.date_mask(req.date_from, req.date_to)
+        else:
+            in_range = None
+        by_source = facets.source.docs_with(req.sources, facets.doc_count) if req.sources else None
+        by_person = facets.person.docs_with(req.persons, facets.doc_count) if req.persons else None
+
+        def restrict(mask, *filters):
+            for f in filters:
+                if f is not None:
+                    mask = mask & f
+            return mask
+
+        final = restrict(matched, in_range, by_source, by_person)
+        total = int(final.sum())
+        start = (req.page - 1) * req.per_page
+        page_docs = self._page(gen, parsed, req, final, matched, start)
+        terms = self._highlight_terms(parsed, reader)
+        results = []
+        for docnum, score in page_docs:
+            stored = gen.searcher.stored_fields(docnum)
+            results.append(_hit_record(stored, score, snippet(stored.get("body", ""), terms)))
+
+        sources, _ = facets.source.top(restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
+        persons, person_distinct = facets.person.top(
+            restrict(matched, in_range, by_source), req.persons, PERSON_FACET_SIZE
+        )
+        response = {
+            "query": req.q,
+            "total": total,
+            "page": req.page,
+            "per_page": req.per_page,
+            "took_ms": 0.0,
+            "suggestion": self._suggestion(gen, parsed, total, restrict, in_range, by_source, by_person),
+            "results": results,
+            "facets": {
+                "source": sources,
+                "person": persons,
+                "person_total": person_distinct,
+                "date": facets.date_histogram(restrict(matched, by_source, by_person)),
+            },
+        }
+        response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return response
+
+    def _matching(self, gen: Generation, q) -> np.ndarray:
+        if q is None:
+            return gen.facets.live.copy()
+        return gen.facets.mask_of(gen.searcher.docs_for_query(q))
+
+    def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start) -> list:
+        """(docnum, score) of the requested page."""
+        end = start + req.per_page
+        if parsed.query is not None and req.sort == "relevance":
+            narrowed = not np.array_equal(final, matched)
+            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
+            hits = gen.searcher.search(parsed.query, limit=end, filter=allowed, terms=False)
+            return [(hit.docnum, hit.score) for hit in hits[start:end]]
+        docnums = np.flatnonzero(final)
+        keys = gen.facets.date_key[docnums]
+        oldest_first = req.sort == "date"
+        # Unknown dates (key 0) always come last; ties by document number.
+        known = keys != 0
+        primary = keys if oldest_first else -keys
+        order = np.lexsort((docnums, primary, ~known))
+        return [(int(d), None) for d in docnums[order[start:end]]]
+
+    @staticmethod
+    def _highlight_terms(parsed: ParsedQuery, reader) -> frozenset[str]:
+        if parsed.query is None:
+            return frozenset()
+        terms = set()
+        for fieldname, text in parsed.query.existing_terms(reader, phrases=True, expand=True):
+            if fieldname in TEXT_FIELDS:
+                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        return frozenset(terms)
+
+    def _suggestion(self, gen, parsed: ParsedQuery, total, restrict, *filters) -> str | None:
+        """A better-spelt query, when it has clearly more hits than the literal one."""
+        better = suggestion_text(parsed.text, parsed.corrected)
+        if better is None:
+            return None
+        reader = gen.searcher.reader()
+        literal = parse(parsed.text, reader, None)
+        literal_hits = int(restrict(self._matching(gen, literal.query), *filters).sum())
+        suggested = parse(better, reader, None)
+        suggested_hits = int(restrict(self._matching(gen, suggested.query), *filters).sum())
+        if suggested_hits > literal_hits and suggested_hits >= 2 * literal_hits:
+            return better
+        return None
+
+    # -- documents -----------------------------------------------------------
+    def document(self, doc_id: str) -> dict | None:
+        """The stored document with up to five similar ones, or None."""
+        gen = self.generation()
+        docnum = gen.searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        stored = gen.searcher.stored_fields(docnum)
+        return {
+            "id": stored["id"],
+            "title": stored.get("title", ""),
+            "text": stored.get("body", ""),
+            "source": stored.get("sources") or [],
+            "date": stored.get("date"),
+            "author": stored.get("author") or None,
+            "url": stored.get("url"),
+            "persons": stored.get("persons") or [],
+            "path": stored.get("path"),
+            "similar": self._similar(gen, docnum, stored),
+        }
+
+    def _similar(self, gen: Generation, docnum: int, stored: dict) -> list[dict]:
+        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        hits = gen.searcher.more_like(docnum, "body", text=text, top=SIMILAR_COUNT, numterms=12)
+        return [{"id": h["id"], "title": h.get("title", "")} for h in hits]
+
+    def person_values(self, prefix: str, limit: int = 20) -> list[dict]:
+        """Person facet values with a word starting with `prefix` (folded), by count."""
+        gen = self.generation()
+        wanted = fold(prefix.strip())
+        values = gen.facets.person.values
+        counts = gen.person_totals
+        found = [
+            (values[i], int(counts[i]))
+            for i in range(len(values))
+            if counts[i] and (not wanted or any(w.startswith(wanted) for w in fold(values[i]).replace("-", " ").split())
+                              or fold(values[i]).startswith(wanted))
+        ]
+        found.sort(key=lambda vc: (-vc[1], vc[0]))
+        return [{"value": v, "count": c} for v, c in found[:limit]]

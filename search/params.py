@@ -1,0 +1,95 @@
+"""Search parameters, validated: a bad value is an InvalidParameter naming it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+SORTS = ("relevance", "date", "-date")
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_FILTER_VALUES = 50
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class InvalidParameter(ValueError):
+    """A request parameter with a value the engine cannot use."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    sources: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    date_from: int | None = None  # date keys (YYYYMMDDhhmm), inclusive
+    date_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+
+def _int(name: str, raw: str | None, default: int, lo: int, hi: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidParameter(name, f"must be a whole number, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise InvalidParameter(name, f"must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def date_bound(name: str, raw: str | None, end: bool) -> int | None:
+    """Date key of the start (or end) of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`."""
+    if raw is None or raw.strip() == "":
+        return None
+    m = _DATE_RE.match(raw.strip())
+    if not m:
+        raise InvalidParameter(name, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {raw!r}")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if month is None:
+            lo, hi = date(year, 1, 1), date(year, 12, 31)
+        elif day is None:
+            lo = date(year, int(month), 1)
+            hi = date(year + (lo.month == 12), lo.month % 12 + 1, 1).toordinal() - 1
+            hi = date.fromordinal(hi)
+        else:
+            lo = hi = date(year, int(month), int(day))
+    except ValueError:
+        raise InvalidParameter(name, f"{raw!r} is not a valid date") from None
+    d = hi if end else lo
+    return ((d.year * 100 + d.month) * 100 + d.day) * 10**4 + (2359 if end else 0)
+
+
+def parse_request(args) -> SearchRequest:
+    """A SearchRequest from a mapping with `get` and `getlist` (Flask's request.args)."""
+    sort = args.get("sort") or ("relevance")
+    if sort not in SORTS:
+        raise InvalidParameter("sort", f"must be one of {', '.join(SORTS)}, got {sort!r}")
+    sources = [v for v in args.getlist("source") if v.strip()]
+    persons = [v for v in args.getlist("person") if v.strip()]
+    for name, values in (("source", sources), ("person", persons)):
+        if len(values) > MAX_FILTER_VALUES:
+            raise InvalidParameter(name, f"at most {MAX_FILTER_VALUES} values")
+    date_from = date_bound("from", args.get("from"), end=False)
+    date_to = date_bound("to", args.get("to"), end=True)
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise InvalidParameter("from", "must not be after 'to'")
+    return SearchRequest(
+        q=args.get("q") or "",
+        sources=sources,
+        persons=persons,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        page=_int("page", args.get("page"), 1, 1, MAX_PAGE),
+        per_page=_int("per_page", args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )

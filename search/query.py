@@ -1,0 +1,225 @@
+"""From what an analyst types to a Whoosh query: syntax, repair, typos, proximity.
+
+Syntax: words (all required), "phrases", OR, -word / NOT, parentheses,
+field filters (person:, source:, title:, author:) and prefixes (otan*).
+Malformed input is repaired (unbalanced quotes and parentheses, lone
+operators, oversized queries) and, should Whoosh still refuse it, searched as
+plain words: a query string never produces an error.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import qparser, query
+from whoosh.query.spans import SpanNear2
+
+from indexer.french import APOSTROPHES, ELISIONS, STOP_WORDS, WORD_RE, fold, stem
+from indexer.schema import SCHEMA, TITLE_BOOST
+from search.suggest import Vocabulary
+
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 32
+TEXT_FIELDS = ("title", "body")
+FIELD_ALIASES = {
+    "person": ["persons", "personne", "personnes"],
+    "source": ["sources"],
+    "title": ["titre"],
+    "author": ["auteur"],
+}
+SEARCHABLE_FIELDS = {"title", "body", "person", "source", "author"}
+# Bonus for documents where the query's words stand close together.
+PROXIMITY_SLOP = 6
+PROXIMITY_BOOST = 1.0
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"'}
+                        | {c: "'" for c in APOSTROPHES})
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query and what the engine needs to rank, highlight and suggest."""
+
+    text: str  # the query as searched, after repair
+    query: query.Query | None  # None: everything matches
+    corrected: dict[str, str] = field(default_factory=dict)  # typed word -> better spelling
+    simple: bool = False  # plain words only (no operators, phrases or fields)
+
+
+def _make_parser() -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(
+        list(TEXT_FIELDS), SCHEMA, fieldboosts={"title": TITLE_BOOST}, group=qparser.AndGroup
+    )
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    parser.remove_plugin_class(qparser.RangePlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    return parser
+
+
+_PARSER = _make_parser()
+
+
+def repair(text: str) -> str:
+    """Normalised, bounded, balanced query text."""
+    text = " ".join(text.translate(_QUOTES).split())
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+    if text.count('"') % 2:
+        last = text.rfind('"')
+        text = text[:last] + text[last + 1 :]
+    # Drop unmatched closing parentheses, close unmatched opening ones.
+    depth, out = 0, []
+    for ch in text:
+        if ch == ")":
+            if depth == 0:
+                continue
+            depth -= 1
+        elif ch == "(":
+            depth += 1
+        out.append(ch)
+    text = "".join(out) + ")" * depth
+    # `-word` excludes (a hyphen inside a word, États-Unis, does not); `+word` is the default.
+    text = re.sub(r"(?<![^\s(])-+(?=[\w\"(])", "NOT ", text)
+    text = re.sub(r"(?<![^\s(])\+(?=[\w\"(])", "", text)
+    text = _drop_dangling_operators(text)
+    # Unknown field prefixes are plain words; known ones keep their meaning.
+    text = re.sub(r"(\w+):", lambda m: m.group(0) if _is_field(m.group(1)) else m.group(1) + " ", text)
+    return text.strip()
+
+
+def _drop_dangling_operators(text: str) -> str:
+    """Remove operators with a missing operand (`OR AND`, `x AND`, `NOT`, `(OR a)`)."""
+    tokens = [t for t in re.split(r"(\s+|[()])", text) if t]
+    words = [i for i, t in enumerate(tokens) if not t.isspace()]
+    dropped: set[int] = set()
+    kept_prev: str | None = None
+    for n, i in enumerate(words):
+        tok = tokens[i]
+        nxt = tokens[words[n + 1]] if n + 1 < len(words) else None
+        if tok in OPERATORS:
+            no_right = nxt is None or nxt == ")" or (nxt in OPERATORS and nxt != "NOT")
+            no_left = kept_prev is None or kept_prev == "(" or kept_prev in OPERATORS
+            if no_right or (no_left and tok != "NOT"):
+                dropped.add(i)
+                continue
+        kept_prev = tok
+    return "".join(t for i, t in enumerate(tokens) if i not in dropped)
+
+
+def _is_field(name: str) -> bool:
+    name = name.lower()
+    return name in SEARCHABLE_FIELDS or any(name in aliases for aliases in FIELD_ALIASES.values())
+
+
+def query_words(text: str) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of the words a user typed, operators and fields excluded."""
+    words = []
+    for m in WORD_RE.finditer(text):
+        raw = m.group()
+        if raw in OPERATORS or text[m.end() : m.end() + 1] == ":":
+            continue
+        word = fold(raw)
+        head, _, rest = word.partition("'")
+        if rest and head in ELISIONS:
+            word = rest
+        if word and word not in STOP_WORDS:
+            words.append((word, m.start(), m.end()))
+    return words
+
+
+def _is_simple(text: str) -> bool:
+    return not re.search(r'["()*:\-+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b', text)
+
+
+def _plain_words_query(text: str) -> query.Query | None:
+    words = [w for w, _, _ in query_words(text)]
+    return _PARSER.parse(" ".join(words)) if words else None
+
+
+def _drop_everything(q: query.Query) -> query.Query:
+    """`*` alone matches all documents: treat it as no constraint."""
+    if isinstance(q, query.Every):
+        return query.NullQuery
+    return q
+
+
+def parse(text: str, reader, vocabulary: Vocabulary | None) -> ParsedQuery:
+    """Parse `text` into a Whoosh query over the index read by `reader`."""
+    cleaned = repair(text or "")
+    if not cleaned:
+        return ParsedQuery(text="", query=None)
+    try:
+        q = _PARSER.parse(cleaned)
+    except Exception:  # Whoosh's parser errors never reach the user
+        q = _plain_words_query(cleaned)
+    if q is not None:
+        q = q.accept(_drop_everything).normalize()
+    if q is None or q is query.NullQuery or isinstance(q, query.Every):
+        # Nothing searchable left (stop words, `*`, lone operators).
+        return ParsedQuery(text=cleaned, query=None)
+
+    corrected: dict[str, str] = {}
+    if vocabulary is not None:
+        q, corrected = _tolerate_typos(q, cleaned, reader, vocabulary)
+    simple = _is_simple(cleaned)
+    if simple:
+        q = _with_proximity_bonus(q, cleaned, reader)
+    return ParsedQuery(text=cleaned, query=q, corrected=corrected, simple=simple)
+
+
+def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
+    """Match words absent from the index tolerantly; note the likely corrections."""
+    by_stem = {stem(word): word for word, _, _ in query_words(text)}
+    expansions: dict[str, list[str]] = {}
+    corrected: dict[str, str] = {}
+    for st, word in by_stem.items():
+        absent = not any(reader.doc_frequency(f, st) for f in TEXT_FIELDS)
+        if absent:
+            cands = [w for w, _ in vocabulary.corrections(word)]
+            if cands:
+                expansions[st] = sorted({stem(w) for w in cands})
+                corrected[word] = cands[0]
+        else:
+            better = vocabulary.better_spelling(word)
+            if better:
+                corrected[word] = better
+    if not expansions:
+        return q, corrected
+
+    def expand(node):
+        if isinstance(node, query.Term) and node.fieldname in TEXT_FIELDS and node.text in expansions:
+            alts = [query.Term(node.fieldname, s, boost=node.boost) for s in expansions[node.text]]
+            return query.Or([node] + alts)
+        return node
+
+    return q.accept(expand), corrected
+
+
+def _with_proximity_bonus(q, text: str, reader):
+    """Score documents higher when the query's words stand close together in the body."""
+    stems = []
+    for word, _, _ in query_words(text):
+        s = stem(word)
+        if s not in stems and reader.doc_frequency("body", s):
+            stems.append(s)
+    if len(stems) < 2 or len(stems) > 6:
+        return q
+    near = SpanNear2([query.Term("body", s) for s in stems], slop=PROXIMITY_SLOP, ordered=False)
+    return query.AndMaybe(q, query.Or([near], boost=PROXIMITY_BOOST))
+
+
+def suggestion_text(text: str, corrected: dict[str, str]) -> str | None:
+    """The query with its likely misspellings replaced, case of the first letter kept."""
+    if not corrected:
+        return None
+    out, last = [], 0
+    for word, start, end in query_words(text):
+        if word in corrected:
+            better = corrected[word]
+            original = text[start:end]
+            out.append(text[last:start])
+            out.append(better.capitalize() if original[:1].isupper() else better)
+            last = end
+    out.append(text[last:])
+    result = "".join(out)
+    return result if result != text else None

@@ -1,0 +1,73 @@
+"""Typo tolerance and "did you mean", from the unstemmed folded vocabulary.
+
+The vocabulary (every folded word of titles and bodies, with its document
+frequency) is loaded once per index generation; rapidfuzz scans it in C for
+words within the allowed edit distance.
+"""
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from indexer.french import stem
+
+MIN_TYPO_LENGTH = 5  # shorter words are never corrected
+# A correction must be this much more frequent than what was typed.
+SUGGEST_RATIO = 5
+MAX_CANDIDATES = 3
+
+
+def max_distance(word: str) -> int:
+    """Edits tolerated: 1 for words of 5+ letters, 2 for 8+, none below."""
+    if len(word) >= 8:
+        return 2
+    if len(word) >= MIN_TYPO_LENGTH:
+        return 1
+    return 0
+
+
+class Vocabulary:
+    """Folded words of the index and their document frequencies."""
+
+    def __init__(self, reader, fieldname: str = "exact"):
+        words, freqs = [], []
+        for term, info in reader.iter_field(fieldname):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if word.isalpha():
+                words.append(word)
+                freqs.append(info.doc_frequency())
+        self.words = words
+        self.freqs = np.asarray(freqs, dtype=np.int64)
+        self.df = dict(zip(words, freqs))
+
+    def corrections(self, word: str) -> list[tuple[str, int]]:
+        """Known words within the edit distance of `word`, most frequent first."""
+        limit = max_distance(word)
+        if not limit:
+            return []
+        found = process.extract(
+            word, self.words, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+        )
+        ranked = sorted(
+            ((w, int(self.freqs[i])) for w, dist, i in found if w != word),
+            key=lambda wf: (-wf[1], wf[0]),
+        )
+        return ranked[:MAX_CANDIDATES]
+
+    def is_known(self, word: str) -> bool:
+        return word in self.df
+
+    def better_spelling(self, word: str) -> str | None:
+        """A clearly more frequent word one or two edits away, if any."""
+        cands = self.corrections(word)
+        if not cands:
+            return None
+        best, freq = cands[0]
+        if freq >= SUGGEST_RATIO * max(1, self.df.get(word, 0)):
+            return best
+        return None
+
+
+def stems_of(words: list[str]) -> list[str]:
+    return sorted({stem(w) for w in words})

@@ -1,0 +1,52 @@
+"""JSON API: /api/search, /api/documents/<id>, /api/facets/person."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from search.engine import Engine, IndexUnavailable
+from search.params import InvalidParameter, parse_request
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_AUTOCOMPLETE = 50
+
+
+def engine() -> Engine:
+    return current_app.extensions["vigie_engine"]
+
+
+@api.errorhandler(InvalidParameter)
+def invalid_parameter(exc: InvalidParameter):
+    return jsonify(error=f"invalid parameter '{exc.name}': {exc.message}", parameter=exc.name), 400
+
+
+@api.errorhandler(IndexUnavailable)
+def index_unavailable(exc: IndexUnavailable):
+    return jsonify(error=str(exc)), 503
+
+
+@api.errorhandler(404)
+def not_found(exc):
+    return jsonify(error="not found"), 404
+
+
+@api.get("/search")
+def search():
+    return jsonify(engine().search(parse_request(request.args)))
+
+
+@api.get("/documents/<path:doc_id>")
+def document(doc_id: str):
+    doc = engine().document(doc_id)
+    if doc is None:
+        return jsonify(error=f"no document with id {doc_id!r}"), 404
+    return jsonify(doc)
+
+
+@api.get("/facets/person")
+def person_values():
+    raw_limit = request.args.get("limit") or "20"
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_AUTOCOMPLETE:
+        raise InvalidParameter("limit", f"must be a whole number from 1 to {MAX_AUTOCOMPLETE}")
+    prefix = request.args.get("prefix", "")
+    return jsonify(prefix=prefix, values=engine().person_values(prefix, int(raw_limit)))
