@@ -16,6 +16,8 @@ VALUE_SEP = "\x1f"
 UNKNOWN_DATE = 0
 
 TITLE_BOOST = 2.5
+LEAD_BOOST = 1.0
+LEAD_CHARS = 400  # the opening of the body: what a news article is about
 
 
 def build_schema() -> fields.Schema:
@@ -25,6 +27,7 @@ def build_schema() -> fields.Schema:
         id=fields.ID(unique=True, stored=True, sortable=True),
         path=fields.ID(stored=True, sortable=True),
         title=fields.TEXT(analyzer=text, stored=True, multitoken_query="phrase"),
+        lead=fields.TEXT(analyzer=text, multitoken_query="phrase"),
         body=fields.TEXT(analyzer=text, stored=True, multitoken_query="phrase"),
         # Unstemmed folded words of title and body: typo tolerance, suggestions.
         exact=fields.TEXT(analyzer=folded_analyzer(), phrase=False),

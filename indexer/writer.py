@@ -21,13 +21,14 @@ from whoosh import index as whoosh_index
 from indexer import store
 from indexer.document import Document
 from indexer.metadata import date_key
-from indexer.schema import SCHEMA, VALUE_SEP
+from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP
 from indexer.sources import SeedFile, SourceError, discover, file_hash, load, read_bytes
 
 log = logging.getLogger(__name__)
 
 WRITER_MEMORY_MB = 512
 PARALLEL_MIN_FILES = 64  # below this, a process pool costs more than it saves
+PARALLEL_MIN_BYTES = 4_000_000  # below this, so do Whoosh's writer processes
 
 
 class ReindexBusy(Exception):
@@ -72,6 +73,7 @@ def index_fields(doc: Document) -> dict:
         "id": doc.id,
         "path": doc.path,
         "title": doc.title,
+        "lead": doc.text[:LEAD_CHARS],
         "body": doc.text,
         "exact": f"{doc.title}\n{doc.text}",
         "source": "\n".join(doc.sources),
@@ -136,6 +138,14 @@ def _changed_files(seeds: list[SeedFile], state: dict) -> tuple[list[SeedFile], 
                 pass  # reported when the file is parsed
         changed.append(seed)
     return changed, unchanged
+
+
+def _writer(ix, full: bool, changed: list[SeedFile], workers: int):
+    """Whoosh's multi-process writer for large rebuilds (one segment per process)."""
+    volume = sum(s.path.stat().st_size for s in changed if s.path.exists())
+    if full and workers > 1 and volume >= PARALLEL_MIN_BYTES:
+        return ix.writer(procs=workers, multisegment=True, limitmb=WRITER_MEMORY_MB // workers)
+    return ix.writer(limitmb=WRITER_MEMORY_MB)
 
 
 def _write(writer, changed, state, present, summary, workers, progress) -> tuple[set[str], set[str]]:
@@ -213,10 +223,10 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total) -> Summ
     if on_total:
         on_total(len(changed))
     present = {s.rel for s in seeds}
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    writer = _writer(ix, summary.full, changed, workers)
     try:
         written, kept = _write(writer, changed, state, present, summary, workers, progress)
-        writer.commit(optimize=summary.full)
+        writer.commit()
     except BaseException:
         writer.cancel()
         if summary.full:

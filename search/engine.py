@@ -29,7 +29,7 @@ PERSON_FACET_SIZE = 20
 SOURCE_FACET_SIZE = 30
 SIMILAR_COUNT = 5
 # Title matters more than body; short titles should not be over-rewarded.
-SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3)
+SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, lead_B=0.3)
 
 
 class IndexUnavailable(RuntimeError):

@@ -15,12 +15,12 @@ from whoosh import qparser, query
 from whoosh.query.spans import SpanNear2
 
 from indexer.french import APOSTROPHES, ELISIONS, STOP_WORDS, WORD_RE, fold, stem
-from indexer.schema import SCHEMA, TITLE_BOOST
+from indexer.schema import LEAD_BOOST, SCHEMA, TITLE_BOOST
 from search.suggest import Vocabulary
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 32
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = ("title", "lead", "body")
 FIELD_ALIASES = {
     "person": ["persons", "personne", "personnes"],
     "source": ["sources"],
@@ -30,7 +30,6 @@ FIELD_ALIASES = {
 SEARCHABLE_FIELDS = {"title", "body", "person", "source", "author"}
 # Bonus for documents where the query's words stand close together.
 PROXIMITY_SLOP = 6
-PROXIMITY_BOOST = 1.0
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"'}
                         | {c: "'" for c in APOSTROPHES})
@@ -48,7 +47,7 @@ class ParsedQuery:
 
 def _make_parser() -> qparser.QueryParser:
     parser = qparser.MultifieldParser(
-        list(TEXT_FIELDS), SCHEMA, fieldboosts={"title": TITLE_BOOST}, group=qparser.AndGroup
+        list(TEXT_FIELDS), SCHEMA, fieldboosts={"title": TITLE_BOOST, "lead": LEAD_BOOST}, group=qparser.AndGroup
     )
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     parser.remove_plugin_class(qparser.RangePlugin)
@@ -205,7 +204,7 @@ def _with_proximity_bonus(q, text: str, reader):
     if len(stems) < 2 or len(stems) > 6:
         return q
     near = SpanNear2([query.Term("body", s) for s in stems], slop=PROXIMITY_SLOP, ordered=False)
-    return query.AndMaybe(q, query.Or([near], boost=PROXIMITY_BOOST))
+    return query.AndMaybe(q, near)
 
 
 def suggestion_text(text: str, corrected: dict[str, str]) -> str | None:

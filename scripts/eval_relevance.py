@@ -1,0 +1,81 @@
+"""Relevance on the judged dev queries, through the real search API.
+
+Indexes ../shared/corpus/orangesum-defence-5k.jsonl (or reuses --index), runs
+each query of queries-dev.jsonl through GET /api/search and prints nDCG@10,
+P@10 and recall@100, overall and by query kind.
+
+    python scripts/eval_relevance.py [--index DIR] [--shared ../shared]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from indexer import store
+from indexer.writer import reindex
+from search.evaluation import mean, read_qrels, score_query
+from web import create_app
+
+DEPTH = 100
+
+
+def run_queries(index_dir: Path, queries: list[dict]) -> dict[str, list[str]]:
+    """qid -> ranked document ids (top 100) from the JSON API."""
+    client = create_app({"VIGIE_INDEX": str(index_dir)}).test_client()
+    ranked = {}
+    for q in queries:
+        ids: list[str] = []
+        for page in (1,):
+            resp = client.get("/api/search", query_string={"q": q["query"], "per_page": DEPTH, "page": page})
+            ids += [r["id"] for r in resp.get_json()["results"]]
+        ranked[q["qid"]] = ids
+    return ranked
+
+
+def evaluate(index_dir: Path, shared: Path) -> dict:
+    queries = [json.loads(l) for l in (shared / "eval/queries-dev.jsonl").read_text().splitlines() if l.strip()]
+    qrels = read_qrels((shared / "eval/qrels-dev.tsv").read_text().splitlines())
+    ranked = run_queries(index_dir, queries)
+    per_query, by_kind = {}, defaultdict(list)
+    for q in queries:
+        scores = score_query(qrels.get(q["qid"], {}), ranked[q["qid"]])
+        if scores is not None:
+            per_query[q["qid"]] = scores | {"query": q["query"], "kind": q["kind"]}
+            by_kind[q["kind"]].append(scores)
+    return {
+        "overall": mean(list(per_query.values())),
+        "by_kind": {k: mean(v) for k, v in sorted(by_kind.items())},
+        "per_query": per_query,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, help="reuse (or build) the 5k index here")
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1] / "../shared")
+    parser.add_argument("--per-query", action="store_true")
+    args = parser.parse_args(argv)
+    corpus = args.shared / "corpus/orangesum-defence-5k.jsonl"
+    if not corpus.exists():
+        print(f"no corpus at {corpus}", file=sys.stderr)
+        return 2
+    index_dir = args.index or Path(tempfile.mkdtemp(prefix="vigie-eval-"))
+    if store.current_dir(index_dir) is None:
+        print(reindex([corpus], index_dir).line(), file=sys.stderr)
+    report = evaluate(index_dir, args.shared)
+    if args.per_query:
+        for qid, s in report["per_query"].items():
+            print(f"{qid} {s['kind']:<10} ndcg10 {s['ndcg10']:.3f} p10 {s['p10']:.2f} r100 {s['recall100']:.2f}  {s['query']}")
+    for kind, s in report["by_kind"].items():
+        print(f"{kind:<10} ndcg10 {s['ndcg10']:.3f} p10 {s['p10']:.3f} recall100 {s['recall100']:.3f}")
+    o = report["overall"]
+    print(f"overall    ndcg10 {o['ndcg10']:.3f} p10 {o['p10']:.3f} recall100 {o['recall100']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
