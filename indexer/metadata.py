@@ -66,7 +66,7 @@ BYLINE_AREA = 4  # non-empty lines under the title that may hold a byline
 _BYLINE_WORDS = re.compile(
     r"^(?:par|by)\s+|[\s,|-]*\b(?:publi[ée]e?|mis à jour|updated|published)(?:\s+(?:le|on))?\s*$", re.I
 )
-NAME_RE = re.compile(r"^(?:par\s+)?([A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){0,3})$")
+NAME_RE = re.compile(r"^(?:par\s+)?([A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,3})$")
 
 
 @dataclass
@@ -78,14 +78,15 @@ class RawMetadata:
     author: str | None = None
 
 
-def find_date(line: str) -> tuple[str, int] | None:
-    """ISO date (with time when the line gives one) in `line`, and where it starts."""
+def find_date(line: str) -> tuple[str, int, int] | None:
+    """ISO date (with time when the line gives one) in `line`, and its span."""
     found = search_dates(line, languages=["fr", "en"], settings=_DATE_SETTINGS)
     for text, when in found or ():
         if not re.search(r"\d{4}", text):
             continue
         iso = when.strftime("%Y-%m-%dT%H:%M" if _TIME_RE.search(text) else "%Y-%m-%d")
-        return iso, line.find(text)
+        start = line.find(text)
+        return iso, start, start + len(text)
     return None
 
 
@@ -126,6 +127,8 @@ def _parse_byline(line: str) -> tuple[str | None, list[str], str | None] | None:
         return None
     found = find_date(line)
     date = found[0] if found else None
+    if found and line[found[2] :].strip(" .,;|–—-"):
+        return None  # a sentence that mentions a date, not a dateline
     rest = line[: found[1]] if found else line
     agencies = agencies_in(rest)
     rest = re.sub(r"\([^)]*\)", " ", rest).strip(" ,-–—|")

@@ -1,0 +1,34 @@
+"""The shared French analyzer: what users type matches what articles say."""
+from indexer.french import analyze
+
+
+def test_case_and_accents_do_not_matter():
+    assert analyze("défense") == analyze("Défense") == analyze("DÉFENSE") == analyze("defense")
+
+
+def test_elision_with_straight_and_typographic_apostrophes():
+    assert analyze("l'armée") == analyze("l’armée") == analyze("armee")
+    assert analyze("jusqu’à l’OTAN") == analyze("otan")
+    assert analyze("qu’il n’a pas") == []
+
+
+def test_plural_and_feminine_forms_share_a_stem():
+    assert analyze("frappes aériennes") == analyze("frappe aérienne")
+    assert analyze("Alliés") == analyze("allie")
+
+
+def test_ligatures_and_acronyms_fold():
+    assert analyze("œuvre") == analyze("oeuvre")
+    assert analyze("OTAN") == analyze("Otan") == analyze("otan")
+
+
+def test_hyphenated_compounds_split_into_parts():
+    assert analyze("États-Unis") == analyze("etats unis") == analyze("Etats Unis")
+
+
+def test_stop_words_are_dropped():
+    assert analyze("les cette leurs ils elles dont où") == []
+
+
+def test_unstemmed_analysis_keeps_surface_forms():
+    assert analyze("Frappes aériennes", stemming=False) == ["frappes", "aeriennes"]

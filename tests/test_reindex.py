@@ -1,0 +1,121 @@
+"""scripts/reindex.py: incremental by content hash, atomic rebuilds, one at a time."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from filelock import FileLock
+
+from indexer import store, writer
+from indexer.writer import ReindexBusy, reindex
+from search.engine import Engine
+from search.params import SearchRequest
+from tests.conftest import ROOT, write_jsonl
+
+
+def ids(index_dir, q=""):
+    engine = Engine(index_dir, reload_check=0)
+    result = engine.search(SearchRequest(q=q, per_page=100))
+    return sorted(r["id"] for r in result["results"])
+
+
+def test_second_run_without_change_indexes_nothing(seeds_copy, tmp_path):
+    first = reindex([seeds_copy], tmp_path / "ix")
+    assert (first.added, first.updated, first.failed) == (2, 0, [])
+    second = reindex([seeds_copy], tmp_path / "ix")
+    assert (second.added, second.updated, second.deleted, second.unchanged) == (0, 0, 0, 2)
+
+
+def test_edit_add_and_delete_are_reflected(seeds_copy, tmp_path):
+    index_dir = tmp_path / "ix"
+    reindex([seeds_copy], index_dir)
+    edited = seeds_copy / "000_bc95917e9b30098b.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\nLe porte-avions Clemenceau appareille.", encoding="utf-8")
+    (seeds_copy / "nouveau.txt").write_text("Exercice naval en Baltique\n\nLes frégates manoeuvrent.", encoding="utf-8")
+    (seeds_copy / "002_ad6fdf2ba060e34e.txt").unlink()
+    summary = reindex([seeds_copy], index_dir)
+    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (1, 1, 1, 0)
+    assert ids(index_dir) == ["000_bc95917e9b30098b", "nouveau"]
+    assert ids(index_dir, "Clemenceau") == ["000_bc95917e9b30098b"]
+    assert ids(index_dir, "frégate") == ["nouveau"]
+
+
+def test_full_rebuild_swaps_a_new_generation_in(seeds_copy, tmp_path):
+    index_dir = tmp_path / "ix"
+    reindex([seeds_copy], index_dir)
+    before = store.current_dir(index_dir)
+    summary = reindex([seeds_copy], index_dir, full=True)
+    after = store.current_dir(index_dir)
+    assert after != before and summary.updated == 2 and summary.added == 0
+    assert ids(index_dir) == ["000_bc95917e9b30098b", "002_ad6fdf2ba060e34e"]
+
+
+def test_a_second_reindex_is_refused_while_one_runs(seeds_copy, tmp_path):
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    with FileLock(str(index_dir / ".reindex.lock")):
+        with pytest.raises(ReindexBusy, match="already running"):
+            reindex([seeds_copy], index_dir)
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "scripts/reindex.py"), "--seeds", str(seeds_copy), "--index", str(index_dir)],
+            capture_output=True, text=True,
+        )
+    assert proc.returncode == 3 and "already running" in proc.stderr
+
+
+def test_failing_rebuild_leaves_the_served_index_intact(seeds_copy, tmp_path, monkeypatch):
+    index_dir = tmp_path / "ix"
+    reindex([seeds_copy], index_dir)
+    live = store.current_dir(index_dir)
+
+    def explode(doc):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(writer, "index_fields", explode)
+    with pytest.raises(RuntimeError):
+        reindex([seeds_copy], index_dir, full=True)
+    assert store.current_dir(index_dir) == live
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("gen-")] == [live.name]
+    assert ids(index_dir, "OTAN") == ["000_bc95917e9b30098b", "002_ad6fdf2ba060e34e"]
+
+
+def test_killed_rebuild_leaves_the_served_index_intact(seeds_copy, tmp_path):
+    index_dir = tmp_path / "ix"
+    reindex([seeds_copy], index_dir)
+    records = [{"id": f"n{i}", "title": f"Dépêche {i}", "text": "L'armée de l'air patrouille. " * 200} for i in range(4000)]
+    write_jsonl(seeds_copy / "gros.jsonl", records)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts/reindex.py"), "--full", "--seeds", str(seeds_copy),
+         "--index", str(index_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    time.sleep(2.0)
+    assert proc.poll() is None, "the rebuild finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert ids(index_dir, "OTAN") == ["000_bc95917e9b30098b", "002_ad6fdf2ba060e34e"]
+    # The lock died with the process: the next run goes ahead and cleans up.
+    (seeds_copy / "gros.jsonl").unlink()
+    summary = reindex([seeds_copy], index_dir, full=True)
+    assert summary.updated == 2
+    assert len([p for p in index_dir.iterdir() if p.name.startswith("gen-")]) <= store.KEEP_GENERATIONS
+
+
+def test_cli_reports_summary_and_fails_on_broken_files(seeds_copy, tmp_path):
+    (seeds_copy / "casse.json").write_text("{", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/reindex.py"), "--seeds", str(seeds_copy), "--index", str(tmp_path / "ix")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 1
+    assert "added 2 / updated 0 / deleted 0 / unchanged 0 / failed 1" in proc.stdout
+    assert "casse.json" in proc.stderr
+
+
+def test_index_location_defaults_to_vigie_index(seeds_copy, tmp_path):
+    env = dict(os.environ, VIGIE_INDEX=str(tmp_path / "envix"))
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/reindex.py"), "--seeds", str(seeds_copy)],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert store.current_dir(tmp_path / "envix") is not None

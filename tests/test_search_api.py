@@ -1,0 +1,175 @@
+"""The search API over a real index: query language, results, facets, errors."""
+import pytest
+
+from indexer.writer import reindex
+from tests.conftest import write_jsonl
+from web import create_app
+
+RECORDS = [
+    {"id": "d1", "title": "Frappes aériennes en Syrie", "source": "AFP", "date": "2019-10-09T21:50:00+02:00",
+     "text": "Des frappes aériennes ont visé des positions kurdes. La défense européenne reste muette."},
+    {"id": "d2", "title": "La défense européenne en débat", "source": ["Reuters", "AFP"], "date": "2019-11-02",
+     "text": "Les ministres discutent de défense européenne et de l'OTAN à Bruxelles."},
+    {"id": "d3", "title": "Exercice naval de l'Otan en Baltique", "source": "Reuters", "date": "2020-03-15",
+     "text": "Les navires de l'OTAN manoeuvrent en mer Baltique, au large des États-Unis d'Europe."},
+    {"id": "d4", "title": "Barkhane : fin de l'opération au Sahel", "source": "Le Monde", "date": "2021-06-10",
+     "text": "L'opération Barkhane prend fin. Les soldats de Barkhane rentrent. Barkhane aura duré huit ans."},
+    {"id": "d5", "title": "Note sans date", "text": "Une frappe aérienne israélienne sur Gaza. Barkhane n'est pas concerné."},
+    {"id": "d6", "title": "Entretien avec un diplomate", "source": "AFP", "date": "2020-03-20",
+     "text": "Le diplomate évoque la dissuasion nucléaire française et la dissuasion en général. Nucléaire civil aussi."},
+]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("api")
+    write_jsonl(root / "corpus.jsonl", RECORDS)
+    reindex([root / "corpus.jsonl"], root / "ix")
+    return create_app({"VIGIE_INDEX": str(root / "ix")}).test_client()
+
+
+def search(client, **params):
+    resp = client.get("/api/search", query_string=params)
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def found(client, q, **params):
+    return sorted(r["id"] for r in search(client, q=q, per_page=100, **params)["results"])
+
+
+def test_response_shape(client):
+    data = search(client, q="défense")
+    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "suggestion", "results", "facets"]
+    hit = data["results"][0]
+    assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet"]
+    assert isinstance(hit["source"], list) and isinstance(hit["persons"], list)
+    assert set(data["facets"]) >= {"source", "person", "date"}
+    assert set(data["facets"]["date"]) == {"year", "month"}
+
+
+def test_all_words_must_match_and_accents_case_inflection_do_not_matter(client):
+    assert found(client, "défense européenne") == found(client, "DEFENSE europeenne") == ["d1", "d2"]
+    assert found(client, "frappe aérienne") == found(client, "frappes aériennes") == ["d1", "d5"]
+
+
+def test_title_matches_rank_first(client):
+    assert search(client, q="défense européenne")["results"][0]["id"] == "d2"
+
+
+def test_phrase_or_not_and_parentheses(client):
+    assert found(client, '"dissuasion nucléaire"') == ["d6"]
+    assert found(client, '"nucléaire dissuasion"') == []
+    assert found(client, "Baltique OR Gaza") == ["d3", "d5"]
+    assert found(client, "OTAN -Baltique") == ["d2"]
+    assert found(client, "OTAN NOT Baltique") == ["d2"]
+    assert found(client, "(Baltique OR Sahel) Otan") == ["d3"]
+
+
+def test_field_filters_and_prefix(client):
+    assert found(client, "source:AFP") == ["d1", "d2", "d6"]
+    assert found(client, 'source:"Le Monde"') == ["d4"]
+    assert found(client, "title:OTAN") == ["d3"]
+    assert found(client, "otan*") == ["d2", "d3"]
+    assert found(client, "Barkh*") == ["d4", "d5"]
+
+
+def test_hyphenated_compound_found_whole_and_by_parts(client):
+    assert found(client, "États-Unis") == found(client, "etats unis") == ["d3"]
+
+
+def test_typo_is_tolerated_and_a_spelling_is_suggested(client):
+    data = search(client, q="Barkane")
+    assert sorted(r["id"] for r in data["results"]) == ["d4", "d5"]
+    assert data["suggestion"] == "Barkhane"
+    assert search(client, q="Barkhane")["suggestion"] is None
+
+
+def test_snippet_marks_stemmed_and_folded_matches_and_escapes_the_rest(client):
+    hit = search(client, q="frappe aerienne")["results"]
+    snippet = next(h["snippet"] for h in hit if h["id"] == "d1")
+    assert "<mark>frappes</mark> <mark>aériennes</mark>" in snippet
+    assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_sort_by_date_both_ways_unknown_last(client):
+    newest = [r["id"] for r in search(client, q="", sort="-date", per_page=100)["results"]]
+    oldest = [r["id"] for r in search(client, q="", sort="date", per_page=100)["results"]]
+    assert newest == ["d4", "d6", "d3", "d2", "d1", "d5"]
+    assert oldest == ["d1", "d2", "d3", "d6", "d4", "d5"]
+
+
+def test_empty_query_lists_everything_newest_first(client):
+    data = search(client, q="")
+    assert data["total"] == len(RECORDS)
+    assert data["results"][0]["id"] == "d4"
+
+
+def test_pagination_with_exact_total(client):
+    pages = [search(client, q="", per_page=4, page=p) for p in (1, 2)]
+    assert pages[0]["total"] == pages[1]["total"] == 6
+    assert len(pages[0]["results"]) == 4 and len(pages[1]["results"]) == 2
+    assert not {r["id"] for r in pages[0]["results"]} & {r["id"] for r in pages[1]["results"]}
+
+
+def test_facets_count_the_whole_result_set(client):
+    data = search(client, q="", per_page=1)
+    sources = {f["value"]: f["count"] for f in data["facets"]["source"]}
+    assert sources == {"AFP": 3, "Reuters": 2, "Le Monde": 1}
+    years = {f["value"]: f["count"] for f in data["facets"]["date"]["year"]}
+    assert years == {"2019": 2, "2020": 2, "2021": 1, "unknown": 1}
+    months = {f["value"]: f["count"] for f in data["facets"]["date"]["month"]}
+    assert months["2020-03"] == 2 and months["unknown"] == 1
+
+
+def test_facet_selection_or_within_and_across_with_disjunctive_counts(client):
+    data = search(client, q="", source=["Reuters", "Le Monde"])
+    assert sorted(r["id"] for r in data["results"]) == ["d2", "d3", "d4"]
+    sources = {f["value"]: (f["count"], f["selected"]) for f in data["facets"]["source"]}
+    # The source facet ignores its own selection: other values keep their counts.
+    assert sources == {"AFP": (3, False), "Reuters": (2, True), "Le Monde": (1, True)}
+    years = {f["value"]: f["count"] for f in data["facets"]["date"]["year"]}
+    assert years == {"2019": 1, "2020": 1, "2021": 1}
+
+
+def test_date_range_filter(client):
+    assert found(client, "", **{"from": "2020", "to": "2020-12"}) == ["d3", "d6"]
+    assert found(client, "", **{"from": "2020-03-16"}) == ["d4", "d6"]
+    data = search(client, q="", to="2019")
+    assert data["total"] == 2
+    sources = {f["value"]: f["count"] for f in data["facets"]["source"]}
+    assert sources == {"AFP": 1 + 1, "Reuters": 1}
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [({"page": "0"}, "page"), ({"per_page": "500"}, "per_page"), ({"from": "2023-13"}, "from"),
+     ({"sort": "popularity"}, "sort"), ({"page": "deux"}, "page"), ({"to": "hier"}, "to"),
+     ({"from": "2021", "to": "2020"}, "from")],
+)
+def test_bad_parameters_are_400_naming_the_parameter(client, params, name):
+    resp = client.get("/api/search", query_string=params)
+    assert resp.status_code == 400
+    assert name in resp.get_json()["error"]
+
+
+NASTY = ['"', '"unbalanced', "((", "))", "(a OR", "OR", "AND", "NOT", "-", "*", "**", "?", "a:b:c", ":", "title:",
+         "person:", 'person:"', "^2", "~", "[a TO b]", "{}", "\\", "' OR 1=1 --", "<script>alert(1)</script>",
+         "x" * 2000, "défense " * 300, "\x00", "%", "otan*~2", "\u200b", "𝔬𝔱𝔞𝔫", "l'", "’’’", "NOT NOT NOT"]
+
+
+@pytest.mark.parametrize("q", NASTY)
+def test_nasty_queries_never_fail(client, q):
+    resp = client.get("/api/search", query_string={"q": q})
+    assert resp.status_code == 200
+    assert isinstance(resp.get_json()["total"], int)
+
+
+def test_document_endpoint_and_similar(client):
+    doc = client.get("/api/documents/d4").get_json()
+    assert doc["id"] == "d4" and doc["source"] == ["Le Monde"] and doc["path"] == "corpus.jsonl"
+    assert "Barkhane aura duré" in doc["text"]
+    assert set(doc) >= {"id", "title", "text", "source", "date", "author", "url", "persons", "path", "similar"}
+    assert all(set(s) == {"id", "title"} for s in doc["similar"]) and len(doc["similar"]) <= 5
+    missing = client.get("/api/documents/nope")
+    assert missing.status_code == 404 and "error" in missing.get_json()
