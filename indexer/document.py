@@ -17,7 +17,8 @@ class Document:
     date: str | None = None  # ISO 8601, as precise as the article says
     author: str | None = None
     url: str | None = None
-    persons: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)  # canonical, corpus-wide values
+    persons_raw: list[str] = field(default_factory=list)  # as this article names them
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -41,6 +41,7 @@ def build_schema() -> fields.Schema:
         file_hash=fields.COLUMN(columns.VarBytesColumn()),
         facet_source=fields.COLUMN(columns.VarBytesColumn()),
         facet_person=fields.COLUMN(columns.VarBytesColumn()),
+        person_raw=fields.COLUMN(columns.VarBytesColumn()),
         date_key=fields.COLUMN(columns.NumericColumn("q", default=UNKNOWN_DATE)),
     )
 

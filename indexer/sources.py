@@ -16,6 +16,7 @@ from pathlib import Path
 
 from indexer.document import Document
 from indexer.metadata import find_date, parse_raw_text
+from indexer.persons import extract
 
 log = logging.getLogger(__name__)
 
@@ -187,16 +188,18 @@ def _from_record(seed: SeedFile, record, n: int | None, digest: str) -> Document
         doc_id = seed.stem if n is None else f"{seed.stem}#{n}"
     title = (record.get("title") or "").strip() or _first_line(text)
     author = record.get("author")
+    text = text.strip()
     return Document(
         id=str(doc_id),
         title=title,
-        text=text.strip(),
+        text=text,
         path=seed.rel,
         file_hash=digest,
         sources=_as_list(record.get("source")),
         date=_iso_or_none(record.get("date")),
         author=str(author).strip() if author else None,
         url=record.get("url") or None,
+        persons_raw=extract(title, text),
     )
 
 
@@ -217,6 +220,8 @@ def _from_raw_text(seed: SeedFile, raw: str, digest: str) -> Document:
         sources=meta.sources,
         date=meta.date,
         author=meta.author,
+        # The byline is part of the pasted text: its author is a person it names.
+        persons_raw=extract(meta.title, meta.text, meta.author),
     )
 
 
@@ -238,16 +243,19 @@ def _from_html(seed: SeedFile, html: str, digest: str) -> Document:
     sources = _as_list(publisher) or _as_list(extracted.sitename)
     author = meta.get("article:author") or next((a for a in authors if a not in sources), None)
     date = meta.get("article:published_time") or _iso_or_none(extracted.date)
+    title = (extracted.title or "").strip() or _first_line(extracted.text)
+    text = extracted.text.strip()
     return Document(
         id=seed.stem,
-        title=(extracted.title or "").strip() or _first_line(extracted.text),
-        text=extracted.text.strip(),
+        title=title,
+        text=text,
         path=seed.rel,
         file_hash=digest,
         sources=sources,
         date=_iso_or_none(date),
         author=author,
         url=extracted.url or meta.get("og:url"),
+        persons_raw=extract(title, text),
     )
 
 

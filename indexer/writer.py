@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from indexer import store
 from indexer.document import Document
 from indexer.metadata import date_key
+from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonical, find_alias_file
 from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP
 from indexer.sources import SeedFile, SourceError, discover, file_hash, load, read_bytes
 
@@ -43,6 +44,7 @@ class Summary:
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    relabelled: int = 0  # unchanged documents whose person values changed
     seconds: float = 0.0
     index_bytes: int = 0
     full: bool = False
@@ -58,7 +60,9 @@ class Summary:
     def line(self) -> str:
         return (
             f"added {self.added} / updated {self.updated} / deleted {self.deleted} / "
-            f"unchanged {self.unchanged} / failed {len(self.failed)} — "
+            f"unchanged {self.unchanged} / failed {len(self.failed)}"
+            + (f" / relabelled {self.relabelled}" if self.relabelled else "")
+            + " — "
             f"{self.docs_per_second:.0f} docs/s, {self.seconds:.1f} s, "
             f"index {self.index_bytes / 1e6:.1f} MB"
         )
@@ -86,22 +90,42 @@ def index_fields(doc: Document) -> dict:
         "file_hash": doc.file_hash.encode(),
         "facet_source": VALUE_SEP.join(doc.sources).encode(),
         "facet_person": VALUE_SEP.join(doc.persons).encode(),
+        "person_raw": VALUE_SEP.join(doc.persons_raw).encode(),
         "date_key": date_key(doc.date),
     }
 
 
-def _indexed_state(ix) -> dict[str, tuple[str, list[str]]]:
-    """path -> (file hash, ids) of the live documents, read from columns only."""
-    state: dict[str, tuple[str, list[str]]] = {}
+def _split(raw: bytes) -> list[str]:
+    return raw.decode("utf-8").split(VALUE_SEP) if raw else []
+
+
+@dataclass
+class Indexed:
+    """What the live index knows of one document, read from columns only."""
+
+    docnum: int
+    path: str
+    file_hash: str
+    persons_raw: list[str]
+    persons: list[str]
+
+
+def _read_state(ix) -> dict[str, Indexed]:
     with ix.reader() as reader:
-        ids = reader.column_reader("id")
-        paths = reader.column_reader("path")
-        hashes = reader.column_reader("file_hash")
-        for docnum in reader.all_doc_ids():
-            path = paths[docnum]
-            entry = state.setdefault(path, (hashes[docnum].decode(), []))
-            entry[1].append(ids[docnum])
-    return state
+        cols = {name: reader.column_reader(name) for name in ("id", "path", "file_hash", "person_raw", "facet_person")}
+        return {
+            cols["id"][n]: Indexed(n, cols["path"][n], cols["file_hash"][n].decode(),
+                                   _split(cols["person_raw"][n]), _split(cols["facet_person"][n]))
+            for n in reader.all_doc_ids()
+        }
+
+
+def _files(state: dict[str, Indexed]) -> dict[str, tuple[str, list[str]]]:
+    """path -> (content hash, ids) of the indexed files."""
+    files: dict[str, tuple[str, list[str]]] = {}
+    for doc_id, doc in state.items():
+        files.setdefault(doc.path, (doc.file_hash, []))[1].append(doc_id)
+    return files
 
 
 def _read_and_parse(seed: SeedFile) -> tuple[SeedFile, list[Document], list[str], str | None]:
@@ -124,11 +148,11 @@ def _parse_all(seeds: list[SeedFile], workers: int) -> Iterable:
         yield from map(_read_and_parse, seeds)
 
 
-def _changed_files(seeds: list[SeedFile], state: dict) -> tuple[list[SeedFile], int]:
+def _changed_files(seeds: list[SeedFile], files: dict) -> tuple[list[SeedFile], int]:
     """Files whose content hash differs from the index's, and docs left unchanged."""
     changed, unchanged = [], 0
     for seed in seeds:
-        known = state.get(seed.rel)
+        known = files.get(seed.rel)
         if known is not None:
             try:
                 if file_hash(read_bytes(seed)) == known[0]:
@@ -148,37 +172,13 @@ def _writer(ix, full: bool, changed: list[SeedFile], workers: int):
     return ix.writer(limitmb=WRITER_MEMORY_MB)
 
 
-def _write(writer, changed, state, present, summary, workers, progress) -> tuple[set[str], set[str]]:
-    """Delete gone files' documents, write changed files' ones.
-
-    Returns the ids written and the ids kept as they were (unchanged files, and
-    files that became unreadable: their last good version stays searchable).
-    """
-    changed_rels = {s.rel for s in changed}
-    kept = {i for rel, (_, ids) in state.items() if rel in present and rel not in changed_rels for i in ids}
-    for rel in state:
-        if rel not in present:
-            writer.delete_by_term("path", rel)
-    written: set[str] = set()
-    for seed, docs, problems, error in _parse_all(changed, workers):
-        if progress:
-            progress(1)
-        if error:
-            summary.failed.append(f"{seed.rel}: {error}")
-            kept.update(state.get(seed.rel, ("", []))[1])
-            continue
-        summary.failed.extend(problems)
-        if seed.rel in state:
-            writer.delete_by_term("path", seed.rel)
-        for doc in docs:
-            if doc.id in written:
-                summary.warnings.append(f"{seed.rel}: duplicate id {doc.id!r}, the later record is kept")
-            if summary.full and doc.id not in written:
-                writer.add_document(**index_fields(doc))
-            else:
-                writer.update_document(**index_fields(doc))
-            written.add(doc.id)
-    return written, kept - written
+def _from_stored(stored: dict, indexed: Indexed) -> Document:
+    """A document rebuilt from the index itself, to relabel it without reading its file."""
+    return Document(
+        id=stored["id"], title=stored.get("title", ""), text=stored.get("body", ""), path=indexed.path,
+        file_hash=indexed.file_hash, sources=stored.get("sources") or [], date=stored.get("date"),
+        author=stored.get("author") or None, url=stored.get("url"), persons_raw=indexed.persons_raw,
+    )
 
 
 def reindex(
@@ -202,42 +202,90 @@ def reindex(
         lock.release()
 
 
+def _load_aliases(roots: list[Path], summary: Summary) -> Aliases:
+    try:
+        return Aliases.load(find_alias_file(roots))
+    except AliasFileError as exc:
+        summary.failed.append(f"{exc} (alias file ignored)")
+        return Aliases()
+
+
 def _reindex_locked(roots, index_dir, full, workers, progress, on_total) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     seeds, skipped = discover(roots)
     summary.warnings.extend(f"skipped {s}" for s in skipped)
+    aliases = _load_aliases(roots, summary)
     live = store.current_dir(index_dir)
+    live_ix = whoosh_index.open_dir(str(live)) if live else None
+    previous = _read_state(live_ix) if live_ix else {}
     summary.full = full or live is None
-    previous = _indexed_state(whoosh_index.open_dir(str(live))) if live else {}
-    if summary.full:
-        target = store.new_generation(index_dir)
-        ix = whoosh_index.create_in(str(target), SCHEMA)
-        state: dict = {}
-    else:
-        target = live
-        ix = whoosh_index.open_dir(str(target))
-        state = previous
+    state = {} if summary.full else previous
+    files = _files(state)
 
-    changed, summary.unchanged = _changed_files(seeds, state)
+    changed, summary.unchanged = _changed_files(seeds, files)
     if on_total:
         on_total(len(changed))
     present = {s.rel for s in seeds}
+    changed_rels = {s.rel for s in changed}
+    kept = {i for rel, (_, ids) in files.items() if rel in present and rel not in changed_rels for i in ids}
+    new_docs: dict[str, Document] = {}
+    readable: set[str] = set()
+    for seed, docs, problems, error in _parse_all(changed, workers):
+        if progress:
+            progress(1)
+        if error:
+            summary.failed.append(f"{seed.rel}: {error}")
+            # The last good version of an unreadable file stays searchable.
+            kept.update(files.get(seed.rel, ("", []))[1])
+            continue
+        readable.add(seed.rel)
+        summary.failed.extend(problems)
+        for doc in docs:
+            if doc.id in new_docs:
+                summary.warnings.append(f"{seed.rel}: duplicate id {doc.id!r}, the later record is kept")
+            new_docs[doc.id] = doc
+    kept -= new_docs.keys()
+
+    mapping = build_mapping(
+        [state[i].persons_raw for i in kept] + [d.persons_raw for d in new_docs.values()], aliases
+    )
+    target = store.new_generation(index_dir) if summary.full else live
+    ix = whoosh_index.create_in(str(target), SCHEMA) if summary.full else live_ix
     writer = _writer(ix, summary.full, changed, workers)
     try:
-        written, kept = _write(writer, changed, state, present, summary, workers, progress)
+        for rel in files:
+            if rel not in present or rel in readable:
+                writer.delete_by_term("path", rel)
+        for doc in new_docs.values():
+            doc.persons = canonical(doc.persons_raw, mapping)
+            (writer.add_document if summary.full else writer.update_document)(**index_fields(doc))
+        summary.relabelled = _relabel(writer, ix, state, kept, mapping)
         writer.commit()
     except BaseException:
         writer.cancel()
         if summary.full:
             shutil.rmtree(target, ignore_errors=True)
         raise
-    old_ids = {i for _, ids in previous.values() for i in ids}
-    summary.added = len(written - old_ids)
-    summary.updated = len(written & old_ids)
-    summary.deleted = len(old_ids - written - kept)
+    old_ids = set(previous)
+    summary.added = len(new_docs.keys() - old_ids)
+    summary.updated = len(new_docs.keys() & old_ids)
+    summary.deleted = len(old_ids - new_docs.keys() - kept)
     if summary.full:
         store.swap_in(index_dir, target)
     summary.seconds = time.perf_counter() - started
     summary.index_bytes = store.size_bytes(target)
     return summary
+
+
+def _relabel(writer, ix, state: dict[str, Indexed], kept: set[str], mapping) -> int:
+    """Rewrite kept documents whose person values the corpus or alias file changed."""
+    stale = [i for i in kept if canonical(state[i].persons_raw, mapping) != state[i].persons]
+    if not stale:
+        return 0
+    with ix.searcher() as searcher:
+        for doc_id in stale:
+            doc = _from_stored(searcher.stored_fields(state[doc_id].docnum), state[doc_id])
+            doc.persons = canonical(doc.persons_raw, mapping)
+            writer.update_document(**index_fields(doc))
+    return len(stale)

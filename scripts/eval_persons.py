@@ -1,0 +1,99 @@
+"""Person extraction against the hand-checked gold set (../shared/eval/persons-dev.jsonl).
+
+Scores the persons Vigie extracts for each gold article (33 corpus articles and
+the two seeds) as ../shared/eval/score_persons.py does: micro precision,
+recall and F1, a predicted name matching a gold name or alias once.
+
+    python scripts/eval_persons.py [--shared ../shared] [-v]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from indexer.persons import extract
+from indexer.sources import discover, file_hash, load, read_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def norm(name: str) -> str:
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c)).lower().replace("\u2019", "'")
+    return re.sub(r"[\s\-\u2010-\u2013]+", " ", name).strip()
+
+
+def matched(predicted: list[str], gold: list[dict]) -> int:
+    """Maximum bipartite matching of predicted names to gold persons."""
+    keys = [{norm(p["name"])} | {norm(a) for a in p.get("aliases", [])} for p in gold]
+    adj = [[j for j, k in enumerate(keys) if n in k] for n in predicted]
+    owner = [-1] * len(gold)
+
+    def augment(i: int, seen: set) -> bool:
+        for j in adj[i]:
+            if j not in seen:
+                seen.add(j)
+                if owner[j] == -1 or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(predicted)))
+
+
+def gold_documents(shared: Path) -> dict[str, tuple[str, str, str | None]]:
+    """id -> (title, text, byline author) for the gold articles."""
+    gold_ids = {json.loads(l)["id"] for l in (shared / "eval/persons-dev.jsonl").read_text().splitlines() if l.strip()}
+    docs = {}
+    for line in (shared / "corpus/orangesum-defence-5k.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["id"] in gold_ids:
+            docs[record["id"]] = (record["title"], record["text"], None)
+    seeds, _ = discover([shared / "seeds"])
+    for seed in seeds:
+        data = read_bytes(seed)
+        for doc in load(seed, data, file_hash(data))[0]:
+            docs[doc.id] = (doc.title, doc.text, doc.author)
+    return docs
+
+
+def evaluate(shared: Path, verbose: bool = False) -> dict[str, float]:
+    gold = [json.loads(l) for l in (shared / "eval/persons-dev.jsonl").read_text().splitlines() if l.strip()]
+    docs = gold_documents(shared)
+    tp = fp = fn = 0
+    for entry in gold:
+        title, text, author = docs[entry["id"]]
+        predicted = list(dict.fromkeys(norm(n) for n in extract(title, text, author)))
+        m = matched(predicted, entry["persons"])
+        tp, fp, fn = tp + m, fp + len(predicted) - m, fn + len(entry["persons"]) - m
+        if verbose and (len(predicted) != m or len(entry["persons"]) != m):
+            keys = {norm(p["name"]) for p in entry["persons"]} | {norm(a) for p in entry["persons"] for a in p["aliases"]}
+            print(entry["id"], "FP:", [p for p in predicted if p not in keys],
+                  "FN:", [p["name"] for p in entry["persons"]
+                          if not ({norm(p["name"])} | {norm(a) for a in p["aliases"]}) & set(predicted)])
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.shared / "eval/persons-dev.jsonl").exists():
+        print(f"no gold set under {args.shared}", file=sys.stderr)
+        return 2
+    s = evaluate(args.shared, args.verbose)
+    print(f"precision {s['precision']:.4f} recall {s['recall']:.4f} f1 {s['f1']:.4f} "
+          f"(tp {s['tp']} fp {s['fp']} fn {s['fn']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
