@@ -114,8 +114,19 @@ def read_bytes(seed: SeedFile) -> bytes:
         raise SourceError(seed.rel, f"corrupt gzip: {exc}") from exc
 
 
-def load(seed: SeedFile, data: bytes, digest: str) -> tuple[list[Document], list[str]]:
-    """Documents of one file and the per-record problems found in it."""
+def load(seed: SeedFile, data: bytes, digest: str, persons: bool = True) -> tuple[list[Document], list[str]]:
+    """Documents of one file and the per-record problems found in it.
+
+    With `persons`, each document's persons are extracted (`persons_raw`).
+    """
+    docs, problems = _load(seed, data, digest)
+    if persons:
+        for doc in docs:
+            doc.persons_raw = extract(doc.title, doc.text, doc.author if extension(seed.path) in TEXT_EXTS else None)
+    return docs, problems
+
+
+def _load(seed: SeedFile, data: bytes, digest: str) -> tuple[list[Document], list[str]]:
     ext = extension(seed.path)
     text = decode(data, seed.rel)
     if ext in TEXT_EXTS:
@@ -199,7 +210,6 @@ def _from_record(seed: SeedFile, record, n: int | None, digest: str) -> Document
         date=_iso_or_none(record.get("date")),
         author=str(author).strip() if author else None,
         url=record.get("url") or None,
-        persons_raw=extract(title, text),
     )
 
 
@@ -219,9 +229,7 @@ def _from_raw_text(seed: SeedFile, raw: str, digest: str) -> Document:
         file_hash=digest,
         sources=meta.sources,
         date=meta.date,
-        author=meta.author,
-        # The byline is part of the pasted text: its author is a person it names.
-        persons_raw=extract(meta.title, meta.text, meta.author),
+        author=meta.author,  # the byline is in the pasted text: a person it names
     )
 
 
@@ -255,7 +263,6 @@ def _from_html(seed: SeedFile, html: str, digest: str) -> Document:
         date=_iso_or_none(date),
         author=author,
         url=extracted.url or meta.get("og:url"),
-        persons_raw=extract(title, text),
     )
 
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -128,11 +129,11 @@ def _files(state: dict[str, Indexed]) -> dict[str, tuple[str, list[str]]]:
     return files
 
 
-def _read_and_parse(seed: SeedFile) -> tuple[SeedFile, list[Document], list[str], str | None]:
+def _read_and_parse(seed: SeedFile, persons: bool = True) -> tuple[SeedFile, list[Document], list[str], str | None]:
     """Worker: a file's documents, per-record problems, or the file's error."""
     try:
         data = read_bytes(seed)
-        docs, problems = load(seed, data, file_hash(data))
+        docs, problems = load(seed, data, file_hash(data), persons)
         return seed, docs, problems, None
     except SourceError as exc:
         return seed, [], [], exc.reason
@@ -140,12 +141,13 @@ def _read_and_parse(seed: SeedFile) -> tuple[SeedFile, list[Document], list[str]
         return seed, [], [], f"{type(exc).__name__}: {exc}"
 
 
-def _parse_all(seeds: list[SeedFile], workers: int) -> Iterable:
+def _parse_all(seeds: list[SeedFile], workers: int, persons: bool) -> Iterable:
+    parse = partial(_read_and_parse, persons=persons)
     if workers > 1 and len(seeds) >= PARALLEL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_read_and_parse, seeds, chunksize=16)
+            yield from pool.map(parse, seeds, chunksize=16)
     else:
-        yield from map(_read_and_parse, seeds)
+        yield from map(parse, seeds)
 
 
 def _changed_files(seeds: list[SeedFile], files: dict) -> tuple[list[SeedFile], int]:
@@ -188,8 +190,12 @@ def reindex(
     workers: int | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    persons: bool = True,
 ) -> Summary:
-    """Bring the index in `index_dir` in line with the files under `roots`."""
+    """Bring the index in `index_dir` in line with the files under `roots`.
+
+    `persons=False` skips person extraction (benchmarks measure its cost).
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / ".reindex.lock"))
     try:
@@ -197,7 +203,7 @@ def reindex(
     except Timeout:
         raise ReindexBusy(f"another reindex is already running on {index_dir}") from None
     try:
-        return _reindex_locked(roots, index_dir, full, workers or os.cpu_count() or 1, progress, on_total)
+        return _reindex_locked(roots, index_dir, full, workers or os.cpu_count() or 1, progress, on_total, persons)
     finally:
         lock.release()
 
@@ -210,7 +216,7 @@ def _load_aliases(roots: list[Path], summary: Summary) -> Aliases:
         return Aliases()
 
 
-def _reindex_locked(roots, index_dir, full, workers, progress, on_total) -> Summary:
+def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     seeds, skipped = discover(roots)
@@ -231,7 +237,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total) -> Summ
     kept = {i for rel, (_, ids) in files.items() if rel in present and rel not in changed_rels for i in ids}
     new_docs: dict[str, Document] = {}
     readable: set[str] = set()
-    for seed, docs, problems, error in _parse_all(changed, workers):
+    for seed, docs, problems, error in _parse_all(changed, workers, persons):
         if progress:
             progress(1)
         if error:

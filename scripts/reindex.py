@@ -24,6 +24,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="index directory (default: $VIGIE_INDEX, else ./index)")
     parser.add_argument("--full", action="store_true", help="rebuild from scratch and swap in atomically")
     parser.add_argument("--workers", type=int, default=None, help="parser processes (default: CPU count)")
+    parser.add_argument("--no-persons", action="store_true", help="skip person extraction (to measure its cost)")
     return parser.parse_args(argv)
 
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = _Progress()
     try:
         summary = reindex(args.seeds, index_dir, full=args.full, workers=args.workers,
-                          progress=progress.step, on_total=progress.start)
+                          progress=progress.step, on_total=progress.start, persons=not args.no_persons)
     except ReindexBusy as exc:
         print(f"reindex: {exc}; try again when it has finished", file=sys.stderr)
         return EXIT_BUSY
