@@ -33,6 +33,8 @@ def build_schema() -> fields.Schema:
         exact=fields.TEXT(analyzer=folded_analyzer(), phrase=False),
         source=fields.TEXT(analyzer=name_analyzer(), multitoken_query="phrase"),
         person=fields.TEXT(analyzer=name_analyzer(), multitoken_query="phrase"),
+        # Whole person values (person_merge.key), so person:"Full Name" is one term lookup.
+        person_value=fields.KEYWORD(commas=True, lowercase=True),
         author=fields.TEXT(analyzer=name_analyzer(), stored=True, multitoken_query="phrase"),
         url=fields.STORED(),
         date=fields.STORED(),  # ISO 8601 string or None

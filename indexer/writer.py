@@ -23,6 +23,7 @@ from indexer import store
 from indexer.document import Document
 from indexer.metadata import date_key
 from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonical, find_alias_file
+from indexer.person_merge import key as person_key
 from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP
 from indexer.sources import SeedFile, SourceError, discover, file_hash, load, read_bytes
 
@@ -83,6 +84,7 @@ def index_fields(doc: Document) -> dict:
         "exact": f"{doc.title}\n{doc.text}",
         "source": "\n".join(doc.sources),
         "person": "\n".join(doc.persons),
+        "person_value": ",".join(person_key(p) for p in doc.persons),
         "author": doc.author or "",
         "url": doc.url,
         "date": doc.date,

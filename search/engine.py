@@ -19,6 +19,7 @@ from whoosh.scoring import BM25F
 from indexer import store
 from indexer.french import fold
 from search.facets import FacetData
+from search.matching import QueryMatcher
 from search.params import SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
 from search.snippets import snippet
@@ -43,6 +44,7 @@ class Generation:
     facets: FacetData
     vocabulary: Vocabulary
     person_totals: np.ndarray
+    matcher: QueryMatcher
 
     @classmethod
     def open(cls, path: Path) -> "Generation":
@@ -55,6 +57,7 @@ class Generation:
             facets=facets,
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=facets.person.counts(facets.live),
+            matcher=QueryMatcher(searcher, facets.live),
         )
 
 
@@ -157,7 +160,7 @@ class Engine:
     def _matching(self, gen: Generation, q) -> np.ndarray:
         if q is None:
             return gen.facets.live.copy()
-        return gen.facets.mask_of(gen.searcher.docs_for_query(q))
+        return gen.matcher.mask(q)
 
     def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start) -> list:
         """(docnum, score) of the requested page."""
@@ -165,7 +168,7 @@ class Engine:
         if parsed.query is not None and req.sort == "relevance":
             narrowed = not np.array_equal(final, matched)
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
-            hits = gen.searcher.search(parsed.query, limit=end, filter=allowed, terms=False)
+            hits = gen.searcher.search(parsed.ranking, limit=end, filter=allowed, terms=False)
             return [(hit.docnum, hit.score) for hit in hits[start:end]]
         docnums = np.flatnonzero(final)
         keys = gen.facets.date_key[docnums]

@@ -24,6 +24,7 @@ class MultiValued:
     index: dict[str, int]
     entry_doc: np.ndarray  # document number of each (doc, value) pair
     entry_value: np.ndarray  # value ordinal of each pair
+    name_rank: np.ndarray  # alphabetical rank of each value, to break count ties
 
     @classmethod
     def from_column(cls, column, doc_count: int) -> "MultiValued":
@@ -37,11 +38,15 @@ class MultiValued:
             for value in raw.decode("utf-8").split(VALUE_SEP):
                 docs.append(docnum)
                 vals.append(index.setdefault(value, len(index)))
+        values = list(index)
+        name_rank = np.empty(len(values), dtype=np.int64)
+        name_rank[np.argsort(np.asarray(values, dtype=object), kind="stable")] = np.arange(len(values))
         return cls(
-            values=list(index),
+            values=values,
             index=index,
             entry_doc=np.asarray(docs, dtype=np.int32),
             entry_value=np.asarray(vals, dtype=np.int32),
+            name_rank=name_rank,
         )
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
@@ -61,8 +66,8 @@ class MultiValued:
         """Top values by count (ties by name), selected ones always listed; distinct total."""
         counts = self.counts(mask)
         nonzero = np.flatnonzero(counts)
-        order = sorted(nonzero.tolist(), key=lambda o: (-counts[o], self.values[o]))
-        chosen = order if limit is None else order[:limit]
+        order = nonzero[np.lexsort((self.name_rank[nonzero], -counts[nonzero]))]
+        chosen = (order if limit is None else order[:limit]).tolist()
         listed = {self.values[o] for o in chosen}
         items = [
             {"value": self.values[o], "count": int(counts[o]), "selected": self.values[o] in selected}
@@ -96,11 +101,6 @@ class FacetData:
             source=MultiValued.from_column(reader.column_reader("facet_source"), n),
             person=MultiValued.from_column(reader.column_reader("facet_person"), n),
         )
-
-    def mask_of(self, docnums) -> np.ndarray:
-        mask = np.zeros(self.doc_count, dtype=bool)
-        mask[np.fromiter(docnums, dtype=np.int64)] = True
-        return mask & self.live
 
     def date_mask(self, lo: int | None, hi: int | None) -> np.ndarray:
         """Documents dated within [lo, hi] (date keys); unknown dates excluded."""

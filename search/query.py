@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from whoosh import qparser, query
 from whoosh.query.spans import SpanNear2
 
 from indexer.french import APOSTROPHES, ELISIONS, STOP_WORDS, WORD_RE, fold, stem
+from indexer.person_merge import key as person_key
 from indexer.schema import LEAD_BOOST, SCHEMA, TITLE_BOOST
 from search.suggest import Vocabulary
 
 MAX_QUERY_CHARS = 500
-MAX_WORDS = 32
+RARE_DOCS = 3  # a word this rare may be a misspelling worth a suggestion
 TEXT_FIELDS = ("title", "lead", "body")
 FIELD_ALIASES = {
     "person": ["persons", "personne", "personnes"],
@@ -40,7 +42,8 @@ class ParsedQuery:
     """A parsed query and what the engine needs to rank, highlight and suggest."""
 
     text: str  # the query as searched, after repair
-    query: query.Query | None  # None: everything matches
+    query: query.Query | None  # what decides matching; None: everything matches
+    ranking: query.Query | None = None  # `query` plus ranking bonuses (proximity)
     corrected: dict[str, str] = field(default_factory=dict)  # typed word -> better spelling
     simple: bool = False  # plain words only (no operators, phrases or fields)
 
@@ -157,13 +160,23 @@ def parse(text: str, reader, vocabulary: Vocabulary | None) -> ParsedQuery:
         # Nothing searchable left (stop words, `*`, lone operators).
         return ParsedQuery(text=cleaned, query=None)
 
+    q = q.accept(partial(_whole_person_values, reader))
     corrected: dict[str, str] = {}
     if vocabulary is not None:
         q, corrected = _tolerate_typos(q, cleaned, reader, vocabulary)
     simple = _is_simple(cleaned)
-    if simple:
-        q = _with_proximity_bonus(q, cleaned, reader)
-    return ParsedQuery(text=cleaned, query=q, corrected=corrected, simple=simple)
+    ranking = _with_proximity_bonus(q, cleaned, reader) if simple else q
+    return ParsedQuery(text=cleaned, query=q, ranking=ranking, corrected=corrected, simple=simple)
+
+
+def _whole_person_values(reader, node):
+    """person:"Jens Stoltenberg" naming a whole value becomes one term lookup."""
+    if isinstance(node, (query.Phrase, query.Term)) and node.fieldname == "person":
+        words = node.words if isinstance(node, query.Phrase) else [node.text]
+        value = person_key(" ".join(words))
+        if ("person_value", value) in reader:
+            return query.Term("person_value", value, boost=node.boost)
+    return node
 
 
 def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
@@ -178,7 +191,7 @@ def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
             if cands:
                 expansions[st] = sorted({stem(w) for w in cands})
                 corrected[word] = cands[0]
-        else:
+        elif vocabulary.df.get(word, 0) <= RARE_DOCS:
             better = vocabulary.better_spelling(word)
             if better:
                 corrected[word] = better

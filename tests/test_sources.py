@@ -84,3 +84,9 @@ def test_discover_recurses_and_ids_are_relative_paths(tmp_path):
     found, skipped = discover([tmp_path])
     assert sorted(s.stem for s in found) == ["a/b/note", "lot"]
     assert skipped == []
+
+
+def test_jsonl_lines_split_on_newlines_only(tmp_path):
+    record = {"id": "u1", "text": "Avant\u2028après, un séparateur de ligne Unicode dans le texte."}
+    docs, problems = docs_of(tmp_path, "u.jsonl", (json.dumps(record, ensure_ascii=False) + "\n").encode())
+    assert [d.id for d in docs] == ["u1"] and problems == []

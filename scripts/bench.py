@@ -1,0 +1,90 @@
+"""Benchmarks: reindex throughput and search latency, figures for the README.
+
+    python scripts/bench.py --corpus ../shared/corpus/orangesum-defence-5k.jsonl
+    python scripts/bench.py --corpus ../shared/corpus/orangesum-full.jsonl.gz --compare-persons
+    python scripts/bench.py --index DIR --search-only
+
+Reindex: a full rebuild into a fresh directory (docs/s, seconds, index size);
+with --compare-persons, once more without person extraction. Search: a mix of
+analysts' queries (words, phrases, typos, prefixes, facet filters, date sort)
+through the JSON API (Flask test client), each repeated; prints the median and
+95th percentile of the engine's took_ms and of the whole request.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from indexer.writer import reindex
+from web import create_app
+
+QUERIES = [
+    {"q": ""}, {"q": "otan"}, {"q": "Trump"}, {"q": "guerre"}, {"q": "défense européenne"},
+    {"q": "defense europeenne"}, {"q": "frappes aériennes"}, {"q": "retrait des troupes américaines"},
+    {"q": "sanctions contre la Russie"}, {"q": '"dissuasion nucléaire"'}, {"q": "Stoltemberg"},
+    {"q": "Hezbolah"}, {"q": "otan*"}, {"q": "Poutine OR Loukachenko"}, {"q": "Syrie -Turquie"},
+    {"q": "person:\"Emmanuel Macron\" armée"}, {"q": "source:AFP Iran"}, {"q": "Macron", "sort": "-date"},
+    {"q": "", "source": "AFP"}, {"q": "armée", "person": "Emmanuel Macron"},
+    {"q": "missiles", "from": "2019", "to": "2020-06"}, {"q": "Corée du Nord missiles", "page": "3"},
+]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def bench_reindex(corpus: Path, persons: bool) -> tuple[Path, str]:
+    index_dir = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
+    summary = reindex([corpus], index_dir, full=True, persons=persons)
+    label = "with persons" if persons else "without persons"
+    return index_dir, (f"reindex {corpus.name} ({label}): {summary.indexed} docs in {summary.seconds:.1f} s = "
+                       f"{summary.docs_per_second:.0f} docs/s, index {summary.index_bytes / 1e6:.0f} MB")
+
+
+def bench_search(index_dir: Path, repeat: int) -> str:
+    client = create_app({"VIGIE_INDEX": str(index_dir)}).test_client()
+    client.get("/api/search?q=warmup")  # opens the searcher, loads facets and vocabulary
+    took, wall = [], []
+    for _ in range(repeat):
+        for params in QUERIES:
+            started = time.perf_counter()
+            resp = client.get("/api/search", query_string=params)
+            wall.append((time.perf_counter() - started) * 1000)
+            assert resp.status_code == 200, (params, resp.get_json())
+            took.append(resp.get_json()["took_ms"])
+    return (f"search ({len(QUERIES)} queries x {repeat}, facets + snippets): took_ms median "
+            f"{statistics.median(took):.1f} p95 {percentile(took, 95):.1f}; request median "
+            f"{statistics.median(wall):.1f} p95 {percentile(wall, 95):.1f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, help="file or directory to index")
+    parser.add_argument("--index", type=Path, help="existing index to search (with --search-only)")
+    parser.add_argument("--search-only", action="store_true")
+    parser.add_argument("--compare-persons", action="store_true", help="also reindex without person extraction")
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args(argv)
+    if args.search_only:
+        if not args.index:
+            parser.error("--search-only needs --index")
+        index_dir = args.index
+    else:
+        if not args.corpus or not args.corpus.exists():
+            parser.error("--corpus must name an existing file or directory")
+        index_dir, line = bench_reindex(args.corpus, persons=True)
+        print(line, flush=True)
+        if args.compare_persons:
+            print(bench_reindex(args.corpus, persons=False)[1], flush=True)
+    print(bench_search(index_dir, args.repeat), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
