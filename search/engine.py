@@ -19,7 +19,7 @@ from whoosh.scoring import BM25F
 from indexer import store
 from indexer.french import fold
 from search.facets import FacetData
-from search.matching import QueryMatcher
+from search.matching import QueryEvaluator, Unsupported
 from search.params import SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
 from search.snippets import snippet
@@ -29,6 +29,7 @@ RELOAD_CHECK_SECONDS = 1.0
 PERSON_FACET_SIZE = 20
 SOURCE_FACET_SIZE = 30
 SIMILAR_COUNT = 5
+RESCORE_DEPTH = 100  # top documents re-ranked by the proximity bonus
 # Title matters more than body; short titles should not be over-rewarded.
 SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, lead_B=0.3)
 
@@ -44,7 +45,7 @@ class Generation:
     facets: FacetData
     vocabulary: Vocabulary
     person_totals: np.ndarray
-    matcher: QueryMatcher
+    evaluator: QueryEvaluator
 
     @classmethod
     def open(cls, path: Path) -> "Generation":
@@ -57,7 +58,7 @@ class Generation:
             facets=facets,
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=facets.person.counts(facets.live),
-            matcher=QueryMatcher(searcher, facets.live),
+            evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS),
         )
 
 
@@ -160,16 +161,19 @@ class Engine:
     def _matching(self, gen: Generation, q) -> np.ndarray:
         if q is None:
             return gen.facets.live.copy()
-        return gen.matcher.mask(q)
+        return gen.evaluator.mask(q)
 
     def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start) -> list:
         """(docnum, score) of the requested page."""
         end = start + req.per_page
         if parsed.query is not None and req.sort == "relevance":
-            narrowed = not np.array_equal(final, matched)
-            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
-            hits = gen.searcher.search(parsed.ranking, limit=end, filter=allowed, terms=False)
-            return [(hit.docnum, hit.score) for hit in hits[start:end]]
+            try:
+                return self._ranked(gen, parsed, final, end)[start:end]
+            except Unsupported:
+                narrowed = not np.array_equal(final, matched)
+                allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
+                hits = gen.searcher.search(parsed.ranking, limit=end, filter=allowed, terms=False)
+                return [(hit.docnum, hit.score) for hit in hits[start:end]]
         docnums = np.flatnonzero(final)
         keys = gen.facets.date_key[docnums]
         oldest_first = req.sort == "date"
@@ -178,6 +182,20 @@ class Engine:
         primary = keys if oldest_first else -keys
         order = np.lexsort((docnums, primary, ~known))
         return [(int(d), None) for d in docnums[order[start:end]]]
+
+    @staticmethod
+    def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int) -> list:
+        """Top `end` (docnum, score) by BM25F, the first RESCORE_DEPTH re-ranked by proximity."""
+        docnums = np.flatnonzero(final)
+        scores = gen.evaluator.scores(parsed.query)[docnums]
+        bonus = parsed.ranking.b if isinstance(parsed.ranking, wq.AndMaybe) else None
+        depth = max(end, RESCORE_DEPTH) if bonus is not None else end
+        order = np.lexsort((docnums, -scores))[:depth]
+        top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}
+        if bonus is not None and top:
+            for hit in gen.searcher.search(bonus, filter=set(top), limit=len(top), terms=False):
+                top[hit.docnum] += hit.score
+        return sorted(top.items(), key=lambda ds: (-ds[1], ds[0]))[:end]
 
     @staticmethod
     def _highlight_terms(parsed: ParsedQuery, reader) -> frozenset[str]:

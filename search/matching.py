@@ -1,10 +1,13 @@
-"""Which documents match a query, as a numpy mask over document numbers.
+"""Matching and BM25F scoring of boolean queries with numpy over cached postings.
 
-Whoosh's matchers walk postings one document at a time in Python; for the
-exact totals and whole-result-set facets every request needs, boolean
-queries are evaluated here instead, with set operations on cached per-term
-document arrays. Phrases, prefixes and other positional queries fall back to
-Whoosh's own matching.
+Whoosh's matchers walk postings one document at a time in Python. Every
+request needs the exact set of matching documents (totals, whole-result-set
+facets), and ranking word queries needs their BM25F scores: both are computed
+here with array operations on per-term (document numbers, term frequencies)
+arrays read once per index generation. The formulas are Whoosh's own (BM25F
+with per-field B, idf = log(N / (df + 1)) + 1, byte-encoded field lengths), so
+scores are the ones Whoosh would give. Phrases, prefixes and other positional
+queries fall back to Whoosh.
 """
 from __future__ import annotations
 
@@ -16,18 +19,45 @@ from whoosh import query
 TERM_CACHE_SIZE = 20_000
 
 
-class QueryMatcher:
-    """Evaluates queries against one searcher; caches term document arrays."""
+class Unsupported(Exception):
+    """A query node this module does not score (Whoosh ranks such queries)."""
 
-    def __init__(self, searcher, live: np.ndarray):
+
+class QueryEvaluator:
+    """Evaluates queries against one searcher (one index generation)."""
+
+    def __init__(self, searcher, live: np.ndarray, scoring, fields: tuple[str, ...]):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.live = live
-        self._terms: dict[tuple[str, str], np.ndarray] = {}
+        self.k1 = scoring.K1
+        self.b = {f: scoring._field_B.get(f, scoring.B) for f in fields}
+        n = len(live)
+        self.lengths = {
+            f: np.fromiter((self.reader.doc_field_length(d, f, 0) for d in range(n)), dtype=np.float64, count=n)
+            for f in fields
+        }
+        self.avg_length = {f: searcher.avg_field_length(f) or 1.0 for f in fields}
+        self.doc_count_all = self.reader.doc_count_all()
+        self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
 
-    def mask(self, q: query.Query) -> np.ndarray:
-        """Boolean mask of the live documents matching `q`."""
-        return self._eval(q) & self.live
+    # -- postings ----------------------------------------------------------
+    def postings(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of a term; cached."""
+        text = text.decode("utf-8") if isinstance(text, bytes) else text
+        key = (fieldname, text)
+        cached = self._postings.get(key)
+        if cached is None:
+            if key in self.reader:
+                items = list(self.reader.postings(fieldname, text).items_as("weight"))
+                ids = np.fromiter((i for i, _ in items), dtype=np.int64, count=len(items))
+                weights = np.fromiter((w for _, w in items), dtype=np.float64, count=len(items))
+            else:
+                ids, weights = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+            if len(self._postings) >= TERM_CACHE_SIZE:
+                self._postings.clear()
+            cached = self._postings[key] = (ids, weights)
+        return cached
 
     def _empty(self) -> np.ndarray:
         return np.zeros(len(self.live), dtype=bool)
@@ -37,36 +67,56 @@ class QueryMatcher:
         mask[ids] = True
         return mask
 
-    def _term(self, fieldname: str, text) -> np.ndarray:
-        text = text.decode("utf-8") if isinstance(text, bytes) else text
-        key = (fieldname, text)
-        ids = self._terms.get(key)
-        if ids is None:
-            if (fieldname, text) in self.reader:
-                ids = np.fromiter(self.reader.postings(fieldname, text).all_ids(), dtype=np.int64)
-            else:
-                ids = np.empty(0, dtype=np.int64)
-            if len(self._terms) >= TERM_CACHE_SIZE:
-                self._terms.clear()
-            self._terms[key] = ids
-        return self._ids_mask(ids)
+    # -- matching ----------------------------------------------------------
+    def mask(self, q: query.Query) -> np.ndarray:
+        """Boolean mask of the live documents matching `q`."""
+        return self._match(q) & self.live
 
-    def _eval(self, q: query.Query) -> np.ndarray:
+    def _match(self, q: query.Query) -> np.ndarray:
         if isinstance(q, query.Term):
-            return self._term(q.fieldname, q.text)
+            return self._ids_mask(self.postings(q.fieldname, q.text)[0])
         if isinstance(q, query.Not):
-            return ~self._eval(q.query)
+            return ~self._match(q.query)
         if isinstance(q, query.AndNot):
-            return self._eval(q.a) & ~self._eval(q.b)
+            return self._match(q.a) & ~self._match(q.b)
         if isinstance(q, query.AndMaybe):
-            return self._eval(q.a)
+            return self._match(q.a)
         if isinstance(q, query.And):
-            return reduce(np.logical_and, (self._eval(sub) for sub in q.subqueries), self.live.copy())
+            return reduce(np.logical_and, (self._match(sub) for sub in q.subqueries), self.live.copy())
         if isinstance(q, query.Or) and not getattr(q, "minmatch", 0):
-            return reduce(np.logical_or, (self._eval(sub) for sub in q.subqueries), self._empty())
+            return reduce(np.logical_or, (self._match(sub) for sub in q.subqueries), self._empty())
         if isinstance(q, query.Every):
             return self.live.copy()
         if q is query.NullQuery:
             return self._empty()
-        ids = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
-        return self._ids_mask(ids)
+        return self._ids_mask(np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64))
+
+    # -- scoring -----------------------------------------------------------
+    def scores(self, q: query.Query) -> np.ndarray:
+        """BM25F score of every document for `q` (meaningful where it matches).
+
+        Raises Unsupported for positional or expanding queries.
+        """
+        if isinstance(q, query.Term):
+            return self._term_scores(q)
+        if isinstance(q, (query.And, query.Or)) and not getattr(q, "minmatch", 0):
+            return sum((self.scores(sub) for sub in q.subqueries), np.zeros(len(self.live)))
+        if isinstance(q, query.AndNot):
+            return self.scores(q.a)
+        if isinstance(q, query.Not):
+            return np.zeros(len(self.live))
+        raise Unsupported(type(q).__name__)
+
+    def _term_scores(self, q: query.Term) -> np.ndarray:
+        out = np.zeros(len(self.live))
+        field = q.fieldname
+        if field not in self.lengths:
+            raise Unsupported(f"field {field}")
+        ids, tf = self.postings(field, q.text)
+        if not len(ids):
+            return out
+        idf = np.log(self.doc_count_all / (self.reader.doc_frequency(field, q.text) + 1)) + 1
+        b, k1 = self.b[field], self.k1
+        norm = (1 - b) + b * self.lengths[field][ids] / self.avg_length[field]
+        out[ids] = q.boost * idf * (tf * (k1 + 1)) / (tf + k1 * norm)
+        return out
