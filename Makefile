@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 export VIGIE_INDEX ?= index
+BENCH_CORPUS ?= ../shared/corpus/orangesum-defence-5k.jsonl
 
 .PHONY: run test install install-test index bench eval clean
 
@@ -31,7 +32,7 @@ test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --corpus $(BENCH_CORPUS) --compare-persons
 
 eval: install
 	$(BIN)/python scripts/eval_relevance.py

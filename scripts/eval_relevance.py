@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 from collections import defaultdict
@@ -23,23 +24,23 @@ from web import create_app
 DEPTH = 100
 
 
-def run_queries(index_dir: Path, queries: list[dict]) -> dict[str, list[str]]:
-    """qid -> ranked document ids (top 100) from the JSON API."""
+def run_queries(index_dir: Path, queries: list[dict]) -> tuple[dict[str, list[str]], list[float]]:
+    """qid -> ranked document ids (top 100) from the JSON API, and the took_ms of
+    each query as a user sees it (first page of 10, facets and snippets)."""
     client = create_app({"VIGIE_INDEX": str(index_dir)}).test_client()
-    ranked = {}
+    client.get("/api/search?q=")  # open the index generation before timing
+    ranked, took = {}, []
     for q in queries:
-        ids: list[str] = []
-        for page in (1,):
-            resp = client.get("/api/search", query_string={"q": q["query"], "per_page": DEPTH, "page": page})
-            ids += [r["id"] for r in resp.get_json()["results"]]
-        ranked[q["qid"]] = ids
-    return ranked
+        resp = client.get("/api/search", query_string={"q": q["query"], "per_page": DEPTH})
+        ranked[q["qid"]] = [r["id"] for r in resp.get_json()["results"]]
+        took.append(client.get("/api/search", query_string={"q": q["query"]}).get_json()["took_ms"])
+    return ranked, took
 
 
 def evaluate(index_dir: Path, shared: Path) -> dict:
     queries = [json.loads(l) for l in (shared / "eval/queries-dev.jsonl").read_text().splitlines() if l.strip()]
     qrels = read_qrels((shared / "eval/qrels-dev.tsv").read_text().splitlines())
-    ranked = run_queries(index_dir, queries)
+    ranked, took = run_queries(index_dir, queries)
     per_query, by_kind = {}, defaultdict(list)
     for q in queries:
         scores = score_query(qrels.get(q["qid"], {}), ranked[q["qid"]])
@@ -50,6 +51,7 @@ def evaluate(index_dir: Path, shared: Path) -> dict:
         "overall": mean(list(per_query.values())),
         "by_kind": {k: mean(v) for k, v in sorted(by_kind.items())},
         "per_query": per_query,
+        "took_ms": {"median": statistics.median(took), "p95": sorted(took)[round(0.95 * (len(took) - 1))]},
     }
 
 
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:<10} ndcg10 {s['ndcg10']:.3f} p10 {s['p10']:.3f} recall100 {s['recall100']:.3f}")
     o = report["overall"]
     print(f"overall    ndcg10 {o['ndcg10']:.3f} p10 {o['p10']:.3f} recall100 {o['recall100']:.3f}")
+    t = report["took_ms"]
+    print(f"took_ms (first page, facets, snippets) median {t['median']:.1f} p95 {t['p95']:.1f}")
     return 0
 
 

@@ -1,0 +1,23 @@
+"""Relevance on the judged dev queries (skipped without ../shared)."""
+from scripts.eval_relevance import evaluate
+from tests.conftest import SHARED, needs_shared
+
+
+@needs_shared
+def test_dev_queries_reach_ndcg_075(corpus_index):
+    report = evaluate(corpus_index, SHARED)
+    o = report["overall"]
+    print(f"\nnDCG@10 {o['ndcg10']:.3f} P@10 {o['p10']:.3f} recall@100 {o['recall100']:.3f}; by kind: "
+          + ", ".join(f"{k} {v['ndcg10']:.3f}" for k, v in report["by_kind"].items()))
+    assert o["ndcg10"] >= 0.75
+
+
+@needs_shared
+def test_accents_and_inflection_do_not_change_the_ranking(corpus_client):
+    def ranking(q):
+        return [r["id"] for r in corpus_client.get("/api/search", query_string={"q": q, "per_page": 50}).get_json()["results"]]
+
+    for plain, variant in [("defense europeenne", "Défense Européenne"), ("frappe aerienne", "frappes aériennes"),
+                           ("coree du nord missiles", "Corée du Nord missile"), ("exercices militaires", "exercice militaire")]:
+        assert ranking(plain) == ranking(variant)
+        assert ranking(plain)
