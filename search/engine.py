@@ -199,12 +199,18 @@ class Engine:
 
     @staticmethod
     def _highlight_terms(parsed: ParsedQuery, reader) -> frozenset[str]:
+        """Index terms of the query's title/body leaves, prefixes expanded.
+
+        (Query.existing_terms is not used: it reuses its `fieldname` argument as
+        a loop variable and drops the leaves of every field but the first.)
+        """
         if parsed.query is None:
             return frozenset()
         terms = set()
-        for fieldname, text in parsed.query.existing_terms(reader, phrases=True, expand=True):
-            if fieldname in TEXT_FIELDS:
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        for leaf in parsed.query.leaves():
+            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+                if fieldname in TEXT_FIELDS and (fieldname, text) in reader:
+                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(terms)
 
     def _suggestion(self, gen, parsed: ParsedQuery, total, restrict, *filters) -> str | None:

@@ -173,3 +173,16 @@ def test_document_endpoint_and_similar(client):
     assert all(set(s) == {"id", "title"} for s in doc["similar"]) and len(doc["similar"]) <= 5
     missing = client.get("/api/documents/nope")
     assert missing.status_code == 404 and "error" in missing.get_json()
+
+
+def test_words_found_only_in_the_body_are_marked(client):
+    (hit,) = search(client, q="muette")["results"]
+    assert "<mark>muette</mark>" in hit["snippet"]
+    (hit,) = search(client, q="Baltique manoeuvrent")["results"]
+    assert "<mark>manoeuvrent</mark>" in hit["snippet"] and "<mark>Baltique</mark>" in hit["snippet"]
+
+
+def test_seed_typo_is_suggested_and_its_correction_marked(seed_client):
+    data = seed_client.get("/api/search?q=Stoltemberg").get_json()
+    assert data["suggestion"] == "Stoltenberg" and data["total"] == 2
+    assert all("<mark>Stoltenberg</mark>" in r["snippet"] for r in data["results"])
