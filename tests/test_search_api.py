@@ -186,3 +186,19 @@ def test_seed_typo_is_suggested_and_its_correction_marked(seed_client):
     data = seed_client.get("/api/search?q=Stoltemberg").get_json()
     assert data["suggestion"] == "Stoltenberg" and data["total"] == 2
     assert all("<mark>Stoltenberg</mark>" in r["snippet"] for r in data["results"])
+
+
+def test_without_an_index_the_api_and_page_say_so(tmp_path):
+    client = create_app({"VIGIE_INDEX": str(tmp_path / "none")}).test_client()
+    resp = client.get("/api/search?q=otan")
+    assert resp.status_code == 503 and "reindex" in resp.get_json()["error"]
+    page = client.get("/?q=otan")
+    assert page.status_code == 503 and "Aucun index" in page.get_data(as_text=True)
+
+
+def test_html_page_shows_friendly_errors_and_unknown_routes(client):
+    page = client.get("/?per_page=500")
+    assert page.status_code == 400 and "Paramètre invalide" in page.get_data(as_text=True)
+    assert client.get("/api/nope").get_json() == {"error": "not found"}
+    assert client.get("/documents/nope").status_code == 404
+    assert "Syntaxe de recherche" in client.get("/aide").get_data(as_text=True)

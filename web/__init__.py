@@ -17,7 +17,6 @@ def create_app(config: dict | None = None) -> Flask:
     """
     app = Flask(__name__)
     app.config["VIGIE_INDEX"] = os.environ.get("VIGIE_INDEX", "index")
-    app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     if config:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from search.engine import Engine, IndexUnavailable
+from search.engine import Engine
 from search.params import InvalidParameter, parse_request
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -18,16 +18,6 @@ def engine() -> Engine:
 @api.errorhandler(InvalidParameter)
 def invalid_parameter(exc: InvalidParameter):
     return jsonify(error=f"invalid parameter '{exc.name}': {exc.message}", parameter=exc.name), 400
-
-
-@api.errorhandler(IndexUnavailable)
-def index_unavailable(exc: IndexUnavailable):
-    return jsonify(error=str(exc)), 503
-
-
-@api.errorhandler(404)
-def not_found(exc):
-    return jsonify(error="not found"), 404
 
 
 @api.get("/search")
