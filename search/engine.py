@@ -6,6 +6,7 @@ check costs a readlink and a directory listing, at most once a second.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -17,13 +18,17 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from indexer import store
-from indexer.french import fold
+from indexer.french import fold, stem
 from search.facets import FacetData
+from search import feedback as prf
+from search.feedback import Feedback
 from search.matching import QueryEvaluator, Unsupported
 from search.params import SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
 from search.snippets import snippet
 from search.suggest import Vocabulary
+
+log = logging.getLogger(__name__)
 
 RELOAD_CHECK_SECONDS = 1.0
 PERSON_FACET_SIZE = 20
@@ -46,6 +51,7 @@ class Generation:
     vocabulary: Vocabulary
     person_totals: np.ndarray
     evaluator: QueryEvaluator
+    feedback: Feedback
 
     @classmethod
     def open(cls, path: Path) -> "Generation":
@@ -59,6 +65,7 @@ class Generation:
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=facets.person.counts(facets.live),
             evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS),
+            feedback=Feedback(searcher),
         )
 
 
@@ -85,25 +92,54 @@ class Engine:
         self._gen: Generation | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._opening = False
 
     # -- generations -------------------------------------------------------
     def generation(self) -> Generation:
+        """The generation to search; a newer one is opened in the background.
+
+        Only the very first open makes a request wait: afterwards requests keep
+        using the current generation until the next one is fully loaded.
+        """
         now = time.monotonic()
         gen = self._gen
         if gen is not None and now - self._checked < self.reload_check:
             return gen
         with self._lock:
-            gen = self._gen
             self._checked = now
             live = store.current_dir(self.index_dir)
-            if live is None:
-                if gen is None:
+            if self._gen is None:
+                if live is None:
                     raise IndexUnavailable(f"no index in {self.index_dir}: run scripts/reindex.py")
-                return gen
-            if gen is None or gen.path != live or not gen.searcher.up_to_date():
-                gen = Generation.open(live)
-                self._gen = gen
-            return gen
+                self._gen = Generation.open(live)
+            elif live is not None and not self._opening and self._is_stale(self._gen, live):
+                self._opening = True
+                threading.Thread(target=self._open_in_background, args=(live,), daemon=True).start()
+            return self._gen
+
+    @staticmethod
+    def _is_stale(gen: Generation, live: Path) -> bool:
+        return gen.path != live or not gen.searcher.up_to_date()
+
+    def _open_in_background(self, live: Path) -> None:
+        try:
+            fresh = Generation.open(live)
+            with self._lock:
+                self._gen = fresh
+        except Exception:  # the next check tries again; the current generation keeps serving
+            log.exception("could not open index generation %s", live)
+        finally:
+            self._opening = False
+
+    def warm_up(self) -> None:
+        """Open the index and fill the stemmer's cache with the index vocabulary,
+        so that the first searches after start-up run at full speed."""
+        try:
+            gen = self.generation()
+        except IndexUnavailable:
+            return
+        for word in gen.vocabulary.words:
+            stem(word)
 
     # -- search ------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict:
@@ -185,9 +221,10 @@ class Engine:
 
     @staticmethod
     def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int) -> list:
-        """Top `end` (docnum, score) by BM25F, the first RESCORE_DEPTH re-ranked by proximity."""
+        """Top `end` (docnum, score): BM25F plus feedback, the first RESCORE_DEPTH re-ranked by proximity."""
         docnums = np.flatnonzero(final)
         scores = gen.evaluator.scores(parsed.query)[docnums]
+        scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores)
         bonus = parsed.ranking.b if isinstance(parsed.ranking, wq.AndMaybe) else None
         depth = max(end, RESCORE_DEPTH) if bonus is not None else end
         order = np.lexsort((docnums, -scores))[:depth]
@@ -196,6 +233,20 @@ class Engine:
             for hit in gen.searcher.search(bonus, filter=set(top), limit=len(top), terms=False):
                 top[hit.docnum] += hit.score
         return sorted(top.items(), key=lambda ds: (-ds[1], ds[0]))[:end]
+
+    @staticmethod
+    def _feedback_scores(gen: Generation, parsed: ParsedQuery, docnums: np.ndarray, scores: np.ndarray):
+        """Scores of the top documents' characteristic words, scaled to at most WEIGHT of the best score."""
+        if len(docnums) < prf.MIN_FEEDBACK_DOCS:
+            return 0.0
+        best = np.lexsort((docnums, -scores))[: prf.FEEDBACK_DOCS]
+        typed = {leaf.text for leaf in parsed.query.leaves() if isinstance(leaf, wq.Term)}
+        terms = gen.feedback.expansion([int(d) for d in docnums[best]], typed)
+        extra = sum((gen.evaluator.term_scores("body", t)[docnums] for t in terms), np.zeros(len(docnums)))
+        top = extra.max() if len(extra) else 0.0
+        if top <= 0:
+            return 0.0
+        return prf.WEIGHT * scores.max() * extra / top
 
     @staticmethod
     def _highlight_terms(parsed: ParsedQuery, reader) -> frozenset[str]:

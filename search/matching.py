@@ -19,6 +19,22 @@ from whoosh import query
 TERM_CACHE_SIZE = 20_000
 
 
+def _blocks(segment, fieldname: str, text: str) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """(ids, weights) blocks of a W3 leaf matcher, or None for another codec."""
+    try:
+        btext = segment._text_to_bytes(fieldname, text)
+        matcher = segment._terms.matcher(fieldname, btext, segment.schema[fieldname].format)
+        blocks = []
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            blocks.append((np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float64)))
+            matcher._next_block()
+        return blocks
+    except AttributeError:
+        return None
+
+
 class Unsupported(Exception):
     """A query node this module does not score (Whoosh ranks such queries)."""
 
@@ -49,15 +65,38 @@ class QueryEvaluator:
         cached = self._postings.get(key)
         if cached is None:
             if key in self.reader:
-                items = list(self.reader.postings(fieldname, text).items_as("weight"))
-                ids = np.fromiter((i for i, _ in items), dtype=np.int64, count=len(items))
-                weights = np.fromiter((w for _, w in items), dtype=np.float64, count=len(items))
+                ids, weights = self._read_postings(fieldname, text)
             else:
                 ids, weights = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
             if len(self._postings) >= TERM_CACHE_SIZE:
                 self._postings.clear()
             cached = self._postings[key] = (ids, weights)
         return cached
+
+    def _read_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """All postings of a term as arrays, one block at a time when the codec allows.
+
+        Whoosh's public API yields one posting per Python call; its W3 codec
+        stores postings in blocks of ids and weights, read here whole. Any
+        other codec goes through the public API.
+        """
+        ids_parts, weight_parts = [], []
+        for segment, offset in self.reader.leaf_readers():
+            if (fieldname, text) not in segment:
+                continue
+            blocks = _blocks(segment, fieldname, text)
+            if blocks is None:
+                pairs = list(segment.postings(fieldname, text).items_as("weight"))
+                blocks = [(np.fromiter((i for i, _ in pairs), np.int64, len(pairs)),
+                           np.fromiter((w for _, w in pairs), np.float64, len(pairs)))]
+            for ids, weights in blocks:
+                ids_parts.append(ids + offset)
+                weight_parts.append(weights)
+        if not ids_parts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        ids, weights = np.concatenate(ids_parts), np.concatenate(weight_parts)
+        keep = self.live[ids]  # deleted documents keep their postings until a merge
+        return ids[keep], weights[keep]
 
     def _empty(self) -> np.ndarray:
         return np.zeros(len(self.live), dtype=bool)
@@ -108,15 +147,18 @@ class QueryEvaluator:
         raise Unsupported(type(q).__name__)
 
     def _term_scores(self, q: query.Term) -> np.ndarray:
+        if q.fieldname not in self.lengths:
+            raise Unsupported(f"field {q.fieldname}")
+        return self.term_scores(q.fieldname, q.text, q.boost)
+
+    def term_scores(self, field: str, text, boost: float = 1.0) -> np.ndarray:
+        """BM25 score of one term in one text field, for every document."""
         out = np.zeros(len(self.live))
-        field = q.fieldname
-        if field not in self.lengths:
-            raise Unsupported(f"field {field}")
-        ids, tf = self.postings(field, q.text)
+        ids, tf = self.postings(field, text)
         if not len(ids):
             return out
-        idf = np.log(self.doc_count_all / (self.reader.doc_frequency(field, q.text) + 1)) + 1
+        idf = np.log(self.doc_count_all / (self.reader.doc_frequency(field, text) + 1)) + 1
         b, k1 = self.b[field], self.k1
         norm = (1 - b) + b * self.lengths[field][ids] / self.avg_length[field]
-        out[ids] = q.boost * idf * (tf * (k1 + 1)) / (tf + k1 * norm)
+        out[ids] = boost * idf * (tf * (k1 + 1)) / (tf + k1 * norm)
         return out

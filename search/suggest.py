@@ -31,15 +31,16 @@ class Vocabulary:
     """Folded words of the index and their document frequencies."""
 
     def __init__(self, reader, fieldname: str = "exact"):
-        words, freqs = [], []
-        for term, info in reader.iter_field(fieldname):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            if word.isalpha():
-                words.append(word)
-                freqs.append(info.doc_frequency())
-        self.words = words
-        self.freqs = np.asarray(freqs, dtype=np.int64)
-        self.df = dict(zip(words, freqs))
+        # Per segment: the multi-segment reader merges term infos term by term, 10x slower.
+        df: dict[str, int] = {}
+        for segment, _ in reader.leaf_readers():
+            for term, info in segment.iter_field(fieldname):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                if word.isalpha():
+                    df[word] = df.get(word, 0) + info.doc_frequency()
+        self.words = list(df)
+        self.freqs = np.fromiter(df.values(), dtype=np.int64, count=len(df))
+        self.df = df
 
     def corrections(self, word: str) -> list[tuple[str, int]]:
         """Known words within the edit distance of `word`, most frequent first."""

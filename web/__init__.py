@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +14,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Application factory: `gunicorn "web:create_app()"` serves it.
 
     Settings come from `config`, else from the environment: VIGIE_INDEX (index
-    directory, default ./index).
+    directory, default ./index). The index is opened and warmed up in the
+    background at start-up (VIGIE_WARM_UP=False in `config` skips it).
     """
     app = Flask(__name__)
     app.config["VIGIE_INDEX"] = os.environ.get("VIGIE_INDEX", "index")
@@ -21,7 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     if config:
         app.config.update(config)
-    app.extensions["vigie_engine"] = Engine(Path(app.config["VIGIE_INDEX"]))
+    engine = Engine(Path(app.config["VIGIE_INDEX"]))
+    app.extensions["vigie_engine"] = engine
+    if app.config.get("VIGIE_WARM_UP", True):
+        threading.Thread(target=engine.warm_up, name="vigie-warm-up", daemon=True).start()
 
     from web.api import api
     from web.pages import pages

@@ -1,0 +1,61 @@
+"""Pseudo-relevance feedback: re-rank with the vocabulary of the best hits.
+
+The words that characterise the top documents of a query (what `frappe
+aérienne` articles also say: raid, bombardement, aviation…) are scored as an
+optional extra over the documents that already match, so documents about the
+topic rise above those that merely contain the words. Matching is unchanged.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from indexer.french import french_analyzer
+
+FEEDBACK_DOCS = 10  # top documents read
+EXPANSION_TERMS = 10  # words added
+WEIGHT = 0.7  # share of the best score the expansion can add at most
+MIN_FEEDBACK_DOCS = 3
+DOC_CACHE_SIZE = 5_000
+
+_ANALYZER = french_analyzer()
+
+
+class Feedback:
+    """Expansion terms of a set of documents; analysed bodies cached per generation."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.doc_count = self.reader.doc_count_all()
+        self._docs: dict[int, tuple[Counter, int]] = {}
+
+    def _terms_of(self, docnum: int) -> tuple[Counter, int]:
+        cached = self._docs.get(docnum)
+        if cached is None:
+            body = self.searcher.stored_fields(docnum).get("body", "")
+            counts = Counter(t.text for t in _ANALYZER(body))
+            cached = (counts, sum(counts.values()) or 1)
+            if len(self._docs) >= DOC_CACHE_SIZE:
+                self._docs.clear()
+            self._docs[docnum] = cached
+        return cached
+
+    def expansion(self, docnums: list[int], exclude: set[str]) -> list[str]:
+        """Words frequent in `docnums` (in at least two of them) and rare elsewhere."""
+        weight: Counter = Counter()
+        seen_in: Counter = Counter()
+        for docnum in docnums:
+            counts, length = self._terms_of(docnum)
+            for term, count in counts.items():
+                weight[term] += count / length
+                seen_in[term] += 1
+        scored = []
+        for term, w in weight.items():
+            if seen_in[term] < 2 or term in exclude or len(term) < 3 or term.isdigit():
+                continue
+            df = self.reader.doc_frequency("body", term)
+            if df:
+                scored.append((w * math.log(self.doc_count / df), term))
+        scored.sort(reverse=True)
+        return [term for _, term in scored[:EXPANSION_TERMS]]
