@@ -32,14 +32,6 @@ def current_dir(index_dir: Path) -> Path | None:
     return target if whoosh_index.exists_in(str(target)) else None
 
 
-def open_current(index_dir: Path):
-    """The live Whoosh index (FileIndex); FileNotFoundError when there is none."""
-    target = current_dir(index_dir)
-    if target is None:
-        raise FileNotFoundError(f"no index in {index_dir}: run scripts/reindex.py first")
-    return whoosh_index.open_dir(str(target))
-
-
 def new_generation(index_dir: Path) -> Path:
     index_dir.mkdir(parents=True, exist_ok=True)
     path = index_dir / f"{GEN_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"

@@ -14,7 +14,6 @@ and 95th percentile of the engine's took_ms and of the whole request.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile

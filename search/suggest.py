@@ -10,7 +10,6 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from indexer.french import stem
 
 MIN_TYPO_LENGTH = 5  # shorter words are never corrected
 # A correction must be this much more frequent than what was typed.
@@ -68,7 +67,3 @@ class Vocabulary:
         if freq >= SUGGEST_RATIO * max(1, self.df.get(word, 0)):
             return best
         return None
-
-
-def stems_of(words: list[str]) -> list[str]:
-    return sorted({stem(w) for w in words})

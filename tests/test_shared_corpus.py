@@ -1,8 +1,6 @@
 """Ingestion of the real corpus in ../shared (skipped when it is absent)."""
 import json
 
-import pytest
-
 from indexer.sources import discover, file_hash, load, read_bytes
 from search.engine import Engine
 from search.params import SearchRequest
