@@ -21,7 +21,7 @@ _LOW = "a-zà-öø-ÿœ"
 _CAP = rf"(?:(?:al|el)-)?(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:-[{_UP}{_LOW}][{_LOW}]+)*"
 _PARTICLE = r"(?:de|du|des|di|da|dos|das|del|della|van|von|der|den|ben|bin|ibn|al|el|y|ould|abou|abu|bou|le|la)"
 RUN_RE = re.compile(
-    rf"(?<![\w'’-])(?:[dlDL]['’](?=[{_UP}]))?({_CAP}(?:\s{_PARTICLE})?(?:\s{_CAP}){{0,5}})(?![\w'’-])"
+    rf"(?<![\w'’-])(?:[dlDL]['’](?=[{_UP}]))?({_CAP}(?:\s{_PARTICLE}){{0,2}}(?:\s{_CAP}){{0,5}})(?![\w'’-])"
 )
 MAX_NAME_TOKENS = 4
 

@@ -120,3 +120,8 @@ def test_broken_alias_file_is_reported_and_ignored(person_corpus):
     (seeds / "persons.toml").write_text("block = [", encoding="utf-8")
     summary = reindex([seeds], index_dir)
     assert any("persons.toml" in f and "invalid TOML" in f for f in summary.failed)
+
+
+def test_names_with_particles():
+    text = "La présidente de la Commission, Ursula von der Leyen, a cité Charles de Gaulle devant Jean-Yves Le Drian."
+    assert extract("Bruxelles", text) == ["Ursula von der Leyen", "Charles de Gaulle", "Jean-Yves Le Drian"]
