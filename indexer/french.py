@@ -159,6 +159,22 @@ def name_analyzer() -> FrenchTokenizer:
     return FrenchTokenizer(stemming=False, stops=False)
 
 
+def terms(text: str) -> list[str]:
+    """Index terms of `text` (stemmed), without Whoosh tokens: the fast path for
+    counting a document's words at query time."""
+    return [term for _, _, term in term_spans(text)]
+
+
+def term_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, index term) of each non-stop word of `text`, stemmed."""
+    out = []
+    for match in WORD_RE.finditer(text):
+        term = _normalise(match.group(), True, True)
+        if term is not None:
+            out.append((match.start(), match.end(), term))
+    return out
+
+
 def analyze(text: str, stemming: bool = True) -> list[str]:
     """Terms of `text` as the index sees them (for tests, snippets, suggestions)."""
     tokenizer = french_analyzer() if stemming else folded_analyzer()

@@ -58,6 +58,9 @@ class Generation:
         ix = whoosh_index.open_dir(str(path))
         searcher = ix.searcher(weighting=SCORING)
         facets = FacetData.load(searcher.reader())
+        for subsearcher, _ in searcher.leaf_searchers():  # open stored-field files now, not on a request
+            if subsearcher.doc_count():
+                subsearcher.stored_fields(next(subsearcher.reader().all_doc_ids()))
         return cls(
             path=path,
             searcher=searcher,
@@ -81,6 +84,26 @@ def _hit_record(stored: dict, score: float | None, snippet_html: str) -> dict:
         "score": None if score is None else round(float(score), 4),
         "snippet": snippet_html,
     }
+
+
+def _scores_of(searcher, q, docnums: list[int]):
+    """(docnum, score) of `q` for the given sorted documents only.
+
+    Skips straight to each document in every segment instead of collecting
+    all of the query's matches as `Searcher.search(filter=…)` would.
+    """
+    for subsearcher, offset in searcher.leaf_searchers():
+        local = [d - offset for d in docnums if offset <= d < offset + subsearcher.doc_count_all()]
+        if not local:
+            continue
+        matcher = q.matcher(subsearcher, subsearcher.context())
+        for d in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < d:
+                matcher.skip_to(d)
+            if matcher.is_active() and matcher.id() == d:
+                yield d + offset, matcher.score()
 
 
 class Engine:
@@ -230,8 +253,8 @@ class Engine:
         order = np.lexsort((docnums, -scores))[:depth]
         top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}
         if bonus is not None and top:
-            for hit in gen.searcher.search(bonus, filter=set(top), limit=len(top), terms=False):
-                top[hit.docnum] += hit.score
+            for docnum, score in _scores_of(gen.searcher, bonus, sorted(top)):
+                top[docnum] += score
         return sorted(top.items(), key=lambda ds: (-ds[1], ds[0]))[:end]
 
     @staticmethod

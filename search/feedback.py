@@ -10,15 +10,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from indexer.french import french_analyzer
+from indexer.french import terms
 
 FEEDBACK_DOCS = 10  # top documents read
 EXPANSION_TERMS = 10  # words added
 WEIGHT = 0.7  # share of the best score the expansion can add at most
 MIN_FEEDBACK_DOCS = 3
 DOC_CACHE_SIZE = 5_000
-
-_ANALYZER = french_analyzer()
 
 
 class Feedback:
@@ -29,12 +27,17 @@ class Feedback:
         self.reader = searcher.reader()
         self.doc_count = self.reader.doc_count_all()
         self._docs: dict[int, tuple[Counter, int]] = {}
+        # Body document frequencies, summed per segment (fast) once per generation.
+        self.df: Counter = Counter()
+        for segment, _ in self.reader.leaf_readers():
+            for term, info in segment.iter_field("body"):
+                self.df[term.decode("utf-8") if isinstance(term, bytes) else term] += info.doc_frequency()
 
     def _terms_of(self, docnum: int) -> tuple[Counter, int]:
         cached = self._docs.get(docnum)
         if cached is None:
             body = self.searcher.stored_fields(docnum).get("body", "")
-            counts = Counter(t.text for t in _ANALYZER(body))
+            counts = Counter(terms(body))
             cached = (counts, sum(counts.values()) or 1)
             if len(self._docs) >= DOC_CACHE_SIZE:
                 self._docs.clear()
@@ -54,7 +57,7 @@ class Feedback:
         for term, w in weight.items():
             if seen_in[term] < 2 or term in exclude or len(term) < 3 or term.isdigit():
                 continue
-            df = self.reader.doc_frequency("body", term)
+            df = self.df.get(term, 0)
             if df:
                 scored.append((w * math.log(self.doc_count / df), term))
         scored.sort(reverse=True)

@@ -5,10 +5,11 @@ from html import escape
 
 from whoosh import highlight
 
-from indexer.french import french_analyzer
+from indexer.french import french_analyzer, term_spans
 
 SNIPPET_CHARS = 250
 FRAGMENTS = 2
+WINDOW_CHARS = 1200  # the part of a long text handed to Whoosh's highlighter
 _ANALYZER = french_analyzer()
 
 
@@ -21,6 +22,29 @@ class MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
 
+def densest_window(text: str, terms: frozenset[str], size: int = WINDOW_CHARS) -> tuple[int, int]:
+    """The `size`-character span of `text` holding the most distinct query terms.
+
+    Whoosh's highlighter re-analyses all the text it is given; handing it only
+    this span keeps snippets of long articles cheap.
+    """
+    hits = [(start, term) for start, _, term in term_spans(text) if term in terms]
+    if len(text) <= size or not hits:
+        return 0, len(text)
+    best, best_start, lo = (-1, -1), 0, 0
+    for hi in range(len(hits)):
+        while hits[hi][0] - hits[lo][0] > size - 100:
+            lo += 1
+        window = hits[lo : hi + 1]
+        quality = (len({t for _, t in window}), len(window))
+        if quality > best:
+            best, best_start = quality, hits[lo][0]
+    start = max(0, best_start - 100)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + size)
+    return start, end
+
+
 def snippet(text: str, terms: frozenset[str]) -> str:
     """Up to two best passages (~250 characters in all) of `text` around `terms`.
 
@@ -29,9 +53,10 @@ def snippet(text: str, terms: frozenset[str]) -> str:
     """
     text = " ".join(text.split())  # paragraphs joined: a snippet is one line
     if terms:
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // FRAGMENTS + 40, surround=50)
+        start, end = densest_window(text, terms)
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // FRAGMENTS + 10, surround=40)
         marked = highlight.highlight(
-            text, terms, _ANALYZER, fragmenter, MarkFormatter(), top=FRAGMENTS,
+            text[start:end], terms, _ANALYZER, fragmenter, MarkFormatter(), top=FRAGMENTS,
             order=highlight.FIRST,
         )
         if marked:
