@@ -46,6 +46,8 @@ CUES = {
     "lieutenant-colonel", "general-major", "vice-amiral", "contre-amiral", "sergent-chef",
     "adjudant", "soldat", "caporal-chef", "pilote", "commandante", "inspecteur", "inspectrice",
 }
+# Capitalised honorifics that open a run: "Mme Callebaut", "Me Fonteix".
+HONORIFICS = {"mme", "mmes", "mlle", "me", "mgr", "dr", "pr", "maitre"}
 # Words before a capitalised run that make it a thing named after a person.
 THING_CUES = {
     "rue", "avenue", "boulevard", "place", "quai", "pont", "square", "allee", "lycee", "college", "ecole",
@@ -107,11 +109,17 @@ NOT_FIRST_NAMES = {
     "january", "march", "sun", "star", "king", "queen", "duke", "earl", "baron", "count",
     "bishop", "pope", "new", "old", "big", "little", "great", "good", "best", "real",
     "all", "one", "top", "black", "white", "red", "blue", "green", "gold", "silver",
+    "do", "we", "you", "my", "our", "your", "it", "is", "are", "be", "to", "of", "in", "on", "at",
+    "by", "for", "with", "and", "not", "no", "yes", "so", "if", "how", "why", "what", "who", "when",
+    "where", "can", "will", "just", "love", "life", "live", "man", "men", "woman", "girl", "boy",
+    "baby", "home", "day", "night", "world", "time", "invite", "invitee",
 }
 # Capitalised words that end no person's name (organisations, places, pronouns).
 NOT_SURNAMES = (STOP_WORDS - {"un", "une"}) | {
     "france", "europe", "afrique", "amerique", "asie", "nord", "sud", "ouest", "orient", "occident",
     "bridge", "street", "square", "park", "hall", "house", "center", "centre", "novosti", "tower",
+    "reporter", "ltd", "inc", "corp", "company", "organisation", "organization", "cars", "italia",
+    "records", "productions", "films", "studios", "airport", "university", "club", "team", "games",
     "photo", "afp", "reuters", "ap", "hebdo", "post", "times", "journal", "news", "magazine",
     "cruises", "sport", "sports", "group", "groupe", "airlines", "airways", "motors", "bank",
     "university", "college", "institute", "foundation", "blanche", "unis", "kong", "angeles",
@@ -215,20 +223,29 @@ def mentions(text: str) -> list[list[str]]:
         tokens = m.group(1).split()
         if _thing_before(text, start) or any(_place_like(t) for t in tokens):
             continue
-        first = next((i for i, t in enumerate(tokens) if _is_first_name(t, text, start)), None)
-        if first is not None and len(tokens) - first >= 2:
-            name = _trim(tokens[first : first + MAX_NAME_TOKENS])
-            if len(name) >= 2:
-                found.append(name)
-                continue
-        name = _trim(tokens[:MAX_NAME_TOKENS])
-        if not name or fold(name[0]) in NOT_FIRST_NAMES:
-            continue
-        if _has_cue(text, start):
-            found.append(name)
-        elif len(name) >= 2 and (_SPEECH_BEFORE.search(text[max(0, start - 60) : start]) or _role_after(text, end)):
+        # "Mme Callebaut", "Selon Me Fonteix": the honorific is a cue, the name follows it.
+        honorific = max((i for i, t in enumerate(tokens) if fold(t) in HONORIFICS), default=-1)
+        name = _person(tokens[honorific + 1 :], text, start, end, cued=honorific >= 0)
+        if name:
             found.append(name)
     return found
+
+
+def _person(tokens: list[str], text: str, start: int, end: int, cued: bool) -> list[str] | None:
+    """The name in a run of capitalised words, or None when it names no person."""
+    first = next((i for i, t in enumerate(tokens) if _is_first_name(t, text, start)), None)
+    if first is not None and len(tokens) - first >= 2:
+        name = _trim(tokens[first : first + MAX_NAME_TOKENS])
+        if len(name) >= 2:
+            return name
+    name = _trim(tokens[:MAX_NAME_TOKENS])
+    if not name or fold(name[0]) in NOT_FIRST_NAMES:
+        return None
+    if cued or _has_cue(text, start):
+        return name
+    if len(name) >= 2 and (_SPEECH_BEFORE.search(text[max(0, start - 60) : start]) or _role_after(text, end)):
+        return name
+    return None
 
 
 def extract(title: str, text: str, byline_author: str | None = None) -> list[str]:

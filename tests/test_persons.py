@@ -125,3 +125,8 @@ def test_broken_alias_file_is_reported_and_ignored(person_corpus):
 def test_names_with_particles():
     text = "La présidente de la Commission, Ursula von der Leyen, a cité Charles de Gaulle devant Jean-Yves Le Drian."
     assert extract("Bruxelles", text) == ["Ursula von der Leyen", "Charles de Gaulle", "Jean-Yves Le Drian"]
+
+
+def test_capitalised_honorifics_are_cues_not_names():
+    text = "Selon Me Cloé Fonteix, avocate de la famille, Mme Callebaut a porté plainte."
+    assert extract("Procès", text) == ["Cloé Fonteix", "Callebaut"]
