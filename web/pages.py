@@ -12,6 +12,16 @@ from web.api import engine
 pages = Blueprint("pages", __name__)
 
 SORT_LABELS = {"relevance": "Pertinence", "-date": "Plus récents", "date": "Plus anciens"}
+# What each parameter expects, for the page's error message (the API's is in English).
+PARAMETER_HELP = {
+    "page": "le numéro de page est un nombre entier à partir de 1",
+    "per_page": "le nombre de résultats par page va de 1 à 100",
+    "from": "une date s'écrit AAAA, AAAA-MM ou AAAA-MM-JJ, et « du » ne peut suivre « au »",
+    "to": "une date s'écrit AAAA, AAAA-MM ou AAAA-MM-JJ",
+    "sort": "le tri est « relevance », « -date » (plus récents) ou « date » (plus anciens)",
+    "source": "50 sources au plus",
+    "person": "50 personnes au plus",
+}
 
 
 def _wants_json() -> bool:
@@ -58,7 +68,8 @@ def search_page():
     try:
         req = parse_request(request.args)
     except InvalidParameter as exc:
-        return render_template("search.html", error=f"Paramètre invalide « {exc.name} » : {exc.message}",
+        hint = PARAMETER_HELP.get(exc.name, exc.message)
+        return render_template("search.html", error=f"Paramètre invalide « {exc.name} » : {hint}.",
                                args=request.args, q=request.args.get("q", ""), data=None,
                                sort_labels=SORT_LABELS, url_with=url_with), 400
     data = engine().search(req)
