@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+WORKERS ?= 3
 export VIGIE_INDEX ?= index
 BENCH_CORPUS ?= ../shared/corpus/orangesum-defence-5k.jsonl
 
@@ -26,7 +26,7 @@ index: install
 
 # Install, index seeds/ (incrementally) and serve with gunicorn.
 run: index
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 "web:create_app()"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) "web:create_app()"
 
 # Install with test extras and run the whole test suite.
 test: install-test
