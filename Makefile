@@ -8,7 +8,7 @@ WORKERS ?= 3
 export VIGIE_INDEX ?= index
 BENCH_CORPUS ?= ../shared/corpus/orangesum-defence-5k.jsonl
 
-.PHONY: run test install install-test index bench eval clean
+.PHONY: run test install install-test install-browser index bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,18 @@ index: install
 run: index
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) "web:create_app()"
 
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Installed when missing and we may (root with apt-get); otherwise those tests skip.
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is not installed: the browser tests will be skipped (sudo apt-get install chromium)"; \
+	  fi; }
+
 # Install with test extras and run the whole test suite.
-test: install-test
+test: install-test install-browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
