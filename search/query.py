@@ -45,7 +45,6 @@ class ParsedQuery:
     query: query.Query | None  # what decides matching; None: everything matches
     ranking: query.Query | None = None  # `query` plus ranking bonuses (proximity)
     corrected: dict[str, str] = field(default_factory=dict)  # typed word -> better spelling
-    simple: bool = False  # plain words only (no operators, phrases or fields)
 
 
 def _make_parser() -> qparser.QueryParser:
@@ -164,9 +163,8 @@ def parse(text: str, reader, vocabulary: Vocabulary | None) -> ParsedQuery:
     corrected: dict[str, str] = {}
     if vocabulary is not None:
         q, corrected = _tolerate_typos(q, cleaned, reader, vocabulary)
-    simple = _is_simple(cleaned)
-    ranking = _with_proximity_bonus(q, cleaned, reader) if simple else q
-    return ParsedQuery(text=cleaned, query=q, ranking=ranking, corrected=corrected, simple=simple)
+    ranking = _with_proximity_bonus(q, cleaned, reader) if _is_simple(cleaned) else q
+    return ParsedQuery(text=cleaned, query=q, ranking=ranking, corrected=corrected)
 
 
 def _whole_person_values(reader, node):
