@@ -70,7 +70,7 @@ class Summary:
         )
 
 
-Progress = Callable[[int], None]
+Progress = Callable[[int], None]  # called with the number of files read, then of documents written
 
 
 def index_fields(doc: Document) -> dict:
@@ -191,7 +191,7 @@ def reindex(
     full: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
-    on_total: Callable[[int], None] | None = None,
+    on_total: Callable[[int, str], None] | None = None,
     persons: bool = True,
 ) -> Summary:
     """Bring the index in `index_dir` in line with the files under `roots`.
@@ -233,7 +233,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
 
     changed, summary.unchanged = _changed_files(seeds, files)
     if on_total:
-        on_total(len(changed))
+        on_total(len(changed), "file")
     present = {s.rel for s in seeds}
     changed_rels = {s.rel for s in changed}
     kept = {i for rel, (_, ids) in files.items() if rel in present and rel not in changed_rels for i in ids}
@@ -261,6 +261,8 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     target = store.new_generation(index_dir) if summary.full else live
     ix = whoosh_index.create_in(str(target), SCHEMA) if summary.full else live_ix
     writer = _writer(ix, summary.full, changed, workers)
+    if on_total:
+        on_total(len(new_docs), "doc")
     try:
         for rel in files:
             if rel not in present or rel in readable:
@@ -268,6 +270,8 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
         for doc in new_docs.values():
             doc.persons = canonical(doc.persons_raw, mapping)
             (writer.add_document if summary.full else writer.update_document)(**index_fields(doc))
+            if progress:
+                progress(1)
         summary.relabelled = _relabel(writer, ix, state, kept, mapping)
         writer.commit()
     except BaseException:

@@ -29,18 +29,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 class _Progress:
-    """tqdm on a terminal; a log line every 10% otherwise."""
+    """A tqdm bar per phase (files read, documents written) on a terminal; a log line
+    every 10% otherwise."""
 
     def __init__(self) -> None:
         self.bar = None
         self.total = self.done = self.next_report = 0
+        self.unit = ""
 
-    def start(self, total: int) -> None:
-        self.total = total
+    def start(self, total: int, unit: str) -> None:
+        self.close()
+        self.total, self.done, self.unit = total, 0, unit
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="file", file=sys.stderr)
+            self.bar = tqdm(total=total, unit=unit, file=sys.stderr)
         self.next_report = max(1, total // 10)
 
     def step(self, n: int) -> None:
@@ -48,12 +51,13 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(n)
         elif self.done >= self.next_report:
-            logging.info("%d/%d files", self.done, self.total)
+            logging.info("%d/%d %ss", self.done, self.total, self.unit)
             self.next_report += max(1, self.total // 10)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def main(argv: list[str] | None = None) -> int:
