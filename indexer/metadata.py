@@ -64,7 +64,19 @@ NOISE_RES = [
 ]
 BYLINE_AREA = 4  # non-empty lines under the title that may hold a byline
 _BYLINE_WORDS = re.compile(
-    r"^(?:par|by)\s+|[\s,|-]*\b(?:publi[ée]e?|mis à jour|updated|published)(?:\s+(?:le|on))?\s*$", re.I
+    r"^(?:par|by)\s+|[\s,|-]*\b(?:publi[ée]e?|mis à jour|updated|published)?(?:\s+(?:le|on))?"
+    r"(?:\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday))?\s*$",
+    re.I,
+)
+# What may follow the publication date on a dateline: nothing, or an update stamp.
+_UPDATE_RE = re.compile(
+    r"[\s.,;|–—-]*(?:(?:mis à jour|modifi[ée]|actualis[ée]|updated)\b.*)?", re.I
+)
+# "Bruxelles, 13 oct. 2023 (AFP) - …", "Kyiv (AFP) - …": place, optional date, agency, dash.
+DATELINE_RE = re.compile(
+    rf"^[A-ZÀ-Ý][\w'’.-]+(?:[ -][A-ZÀ-Ý][\w'’.-]+){{0,3}},?(?P<when>[^()]{{0,40}}?)\s*\((?:{_AGENCY_ALT})\)\s*[-–—]",
+    re.I,
 )
 NAME_RE = re.compile(r"^(?:par\s+)?([A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,3})$")
 
@@ -80,13 +92,18 @@ class RawMetadata:
 
 def find_date(line: str) -> tuple[str, int, int] | None:
     """ISO date (with time when the line gives one) in `line`, and its span."""
-    found = search_dates(line, languages=["fr", "en"], settings=_DATE_SETTINGS)
+    # "13 oct. 2023": abbreviation dots become spaces (same length, so spans hold).
+    plain = re.sub(r"(?<=[^\W\d_]{3})\.", " ", line)
+    found = search_dates(plain, languages=["fr", "en"], settings=_DATE_SETTINGS)
     for text, when in found or ():
         if not re.search(r"\d{4}", text):
             continue
+        # dateparser returns the date with its white space collapsed: locate it again.
+        span = re.search(r"\s+".join(map(re.escape, text.split())), plain)
+        if span is None:
+            continue
         iso = when.strftime("%Y-%m-%dT%H:%M" if _TIME_RE.search(text) else "%Y-%m-%d")
-        start = line.find(text)
-        return iso, start, start + len(text)
+        return iso, span.start(), span.end()
     return None
 
 
@@ -122,17 +139,31 @@ def _is_title_echo(line: str, title: str) -> bool:
 
 
 def _parse_byline(line: str) -> tuple[str | None, list[str], str | None] | None:
-    """(author, agencies, date) of a byline such as `Lan Ha (selon TASS) October 13, 2023 09:32`."""
+    """(author, agencies, date) of a byline or dateline.
+
+    `Lan Ha (selon TASS) October 13, 2023 09:32`, `Par Jean Dupont | Publié le
+    13/10/2023 à 09h32`, `Marie Curie avec AFP, le 13 octobre 2023`,
+    `Reuters 2023-10-13`, `Bruxelles, 13 oct. 2023 (AFP) - Les ministres…`.
+    """
+    opening = DATELINE_RE.match(line)
+    if opening:  # "Ville, date (AFP) - text": the dateline opens the first paragraph
+        found = find_date(opening.group("when")) if opening.group("when").strip() else None
+        return None, agencies_in(opening.group(0)), found[0] if found else None
     if len(line) > 120:
         return None
     found = find_date(line)
     date = found[0] if found else None
-    if found and line[found[2] :].strip(" .,;|–—-"):
+    if found and not _UPDATE_RE.fullmatch(line[found[2] :]):
         return None  # a sentence that mentions a date, not a dateline
     rest = line[: found[1]] if found else line
     agencies = agencies_in(rest)
     rest = re.sub(r"\([^)]*\)", " ", rest).strip(" ,-–—|")
     rest = _BYLINE_WORDS.sub("", rest).strip(" ,-–—|")
+    with_agency = re.match(rf"^(.*?)[\s,]*\b(?:avec|with|pour|for|/)?\s*({_AGENCY_ALT})$", rest, re.I)
+    if with_agency:  # "Marie Curie avec AFP", "Reuters"
+        name = AGENCIES[fold(with_agency.group(2))]
+        agencies += [name] if name not in agencies else []
+        rest = with_agency.group(1).strip(" ,-–—|")
     author = None
     m = NAME_RE.match(rest)
     if m and not any(ch.isdigit() for ch in rest):
@@ -157,7 +188,8 @@ def parse_raw_text(raw: str) -> RawMetadata:
         parsed = _parse_byline(lines[i])
         if parsed:
             author, sources, date = parsed
-            byline = lines[i]
+            # A standalone byline is metadata; a dateline opening a paragraph stays in the text.
+            byline = None if DATELINE_RE.match(lines[i]) else lines[i]
             break
     kept: list[str] = []
     for i, line in enumerate(lines[non_empty[0] + 1 :]):

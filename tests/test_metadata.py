@@ -64,3 +64,25 @@ def test_dates_in_the_body_are_not_publication_dates():
 def test_date_key_orders_dates_and_marks_unknown():
     assert date_key(None) == 0
     assert date_key("2023-10-13T09:32") > date_key("2023-10-13") > date_key("2022-12-31T23:59")
+
+
+@pytest.mark.parametrize(
+    "byline, author, sources, date",
+    [
+        ("Par Jean Dupont | Publié le 13/10/2023 à 09h32", "Jean Dupont", [], "2023-10-13T09:32"),
+        ("Publié le 13 octobre 2023 à 09h32, mis à jour le 14 octobre 2023", None, [], "2023-10-13T09:32"),
+        ("AFP, publié le vendredi 13 octobre 2023 à 09h32", None, ["AFP"], "2023-10-13T09:32"),
+        ("Marie Curie avec AFP, le 13 octobre 2023", "Marie Curie", ["AFP"], "2023-10-13"),
+        ("Reuters 2023-10-13", None, ["Reuters"], "2023-10-13"),
+    ],
+)
+def test_common_byline_shapes(byline, author, sources, date):
+    meta = parse_raw_text(f"Un titre\n{byline}\n\nLe texte de l'article.")
+    assert (meta.author, meta.sources, meta.date) == (author, sources, date)
+    assert byline not in meta.text
+
+
+def test_agency_dateline_opening_a_paragraph_is_read_and_kept():
+    meta = parse_raw_text("Un titre\n\nBruxelles, 13 oct. 2023 (AFP) - Les ministres se réunissent.")
+    assert meta.sources == ["AFP"] and meta.date == "2023-10-13"
+    assert meta.text.startswith("Bruxelles, 13 oct. 2023 (AFP) - Les ministres")
