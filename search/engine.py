@@ -72,7 +72,8 @@ class Generation:
         )
 
 
-def _hit_record(stored: dict, score: float | None, snippet_html: str) -> dict:
+def _public(stored: dict) -> dict:
+    """The metadata of a stored document as the API shows it."""
     return {
         "id": stored["id"],
         "title": stored.get("title", ""),
@@ -81,9 +82,11 @@ def _hit_record(stored: dict, score: float | None, snippet_html: str) -> dict:
         "author": stored.get("author") or None,
         "persons": stored.get("persons") or [],
         "url": stored.get("url"),
-        "score": None if score is None else round(float(score), 4),
-        "snippet": snippet_html,
     }
+
+
+def _hit_record(stored: dict, score: float | None, snippet_html: str) -> dict:
+    return _public(stored) | {"score": None if score is None else round(float(score), 4), "snippet": snippet_html}
 
 
 def _scores_of(searcher, q, docnums: list[int]):
@@ -309,15 +312,8 @@ class Engine:
         if docnum is None:
             return None
         stored = gen.searcher.stored_fields(docnum)
-        return {
-            "id": stored["id"],
-            "title": stored.get("title", ""),
+        return _public(stored) | {
             "text": stored.get("body", ""),
-            "source": stored.get("sources") or [],
-            "date": stored.get("date"),
-            "author": stored.get("author") or None,
-            "url": stored.get("url"),
-            "persons": stored.get("persons") or [],
             "path": stored.get("path"),
             "similar": self._similar(gen, docnum, stored),
         }

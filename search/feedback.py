@@ -11,6 +11,7 @@ import math
 from collections import Counter
 
 from indexer.french import terms
+from search.matching import doc_frequencies
 
 FEEDBACK_DOCS = 10  # top documents read
 EXPANSION_TERMS = 10  # words added
@@ -27,11 +28,7 @@ class Feedback:
         self.reader = searcher.reader()
         self.doc_count = self.reader.doc_count_all()
         self._docs: dict[int, tuple[Counter, int]] = {}
-        # Body document frequencies, summed per segment (fast) once per generation.
-        self.df: Counter = Counter()
-        for segment, _ in self.reader.leaf_readers():
-            for term, info in segment.iter_field("body"):
-                self.df[term.decode("utf-8") if isinstance(term, bytes) else term] += info.doc_frequency()
+        self.df = doc_frequencies(self.reader, "body")  # once per generation
 
     def _terms_of(self, docnum: int) -> tuple[Counter, int]:
         cached = self._docs.get(docnum)

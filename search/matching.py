@@ -19,6 +19,20 @@ from whoosh import query
 TERM_CACHE_SIZE = 20_000
 
 
+def doc_frequencies(reader, fieldname: str) -> dict[str, int]:
+    """Document frequency of every term of a field.
+
+    Read segment by segment: the multi-segment reader merges term infos term by
+    term, about ten times slower at 36k documents.
+    """
+    df: dict[str, int] = {}
+    for segment, _ in reader.leaf_readers():
+        for term, info in segment.iter_field(fieldname):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            df[text] = df.get(text, 0) + info.doc_frequency()
+    return df
+
+
 def _blocks(segment, fieldname: str, text: str) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """(ids, weights) blocks of a W3 leaf matcher, or None for another codec."""
     try:

@@ -10,6 +10,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from search.matching import doc_frequencies
+
 
 MIN_TYPO_LENGTH = 5  # shorter words are never corrected
 # A correction must be this much more frequent than what was typed.
@@ -30,13 +32,7 @@ class Vocabulary:
     """Folded words of the index and their document frequencies."""
 
     def __init__(self, reader, fieldname: str = "exact"):
-        # Per segment: the multi-segment reader merges term infos term by term, 10x slower.
-        df: dict[str, int] = {}
-        for segment, _ in reader.leaf_readers():
-            for term, info in segment.iter_field(fieldname):
-                word = term.decode("utf-8") if isinstance(term, bytes) else term
-                if word.isalpha():
-                    df[word] = df.get(word, 0) + info.doc_frequency()
+        df = {word: n for word, n in doc_frequencies(reader, fieldname).items() if word.isalpha()}
         self.words = list(df)
         self.freqs = np.fromiter(df.values(), dtype=np.int64, count=len(df))
         self.df = df

@@ -106,3 +106,27 @@ def gunicorn(index_dir: Path, workers: int = 2):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# A small corpus with sources and dates, for API, fuzz and browser tests.
+SAMPLE_RECORDS = [
+    {"id": "d1", "title": "Frappes aériennes en Syrie", "source": "AFP", "date": "2019-10-09T21:50:00+02:00",
+     "text": "Des frappes aériennes ont visé des positions kurdes. La défense européenne reste muette."},
+    {"id": "d2", "title": "La défense européenne en débat", "source": ["Reuters", "AFP"], "date": "2019-11-02",
+     "text": "Les ministres discutent de défense européenne et de l'OTAN à Bruxelles."},
+    {"id": "d3", "title": "Exercice naval de l'Otan en Baltique", "source": "Reuters", "date": "2020-03-15",
+     "text": "Les navires de l'OTAN manoeuvrent en mer Baltique, au large des États-Unis d'Europe."},
+    {"id": "d4", "title": "Barkhane : fin de l'opération au Sahel", "source": "Le Monde", "date": "2021-06-10",
+     "text": "L'opération Barkhane prend fin. Les soldats de Barkhane rentrent. Barkhane aura duré huit ans."},
+    {"id": "d5", "title": "Note sans date", "text": "Une frappe aérienne israélienne sur Gaza. Barkhane n'est pas concerné."},
+    {"id": "d6", "title": "Entretien avec un diplomate", "source": "AFP", "date": "2020-03-20",
+     "text": "Le diplomate évoque la dissuasion nucléaire française et la dissuasion en général. Nucléaire civil aussi."},
+]
+
+
+@pytest.fixture(scope="session")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("api")
+    write_jsonl(root / "corpus.jsonl", SAMPLE_RECORDS)
+    reindex([root / "corpus.jsonl"], root / "ix")
+    return create_app({"VIGIE_INDEX": str(root / "ix")}).test_client()

@@ -6,8 +6,7 @@ import shutil
 import pytest
 
 from indexer.writer import reindex
-from tests.conftest import gunicorn, write_jsonl
-from tests.test_search_api import RECORDS
+from tests.conftest import SAMPLE_RECORDS, gunicorn, write_jsonl
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # CI installs chromium (make test → install-browser): there a missing browser is a failure.
@@ -22,7 +21,7 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-r
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    records = RECORDS + [{"id": "p1", "title": "Visite à Moscou", "source": "AFP", "date": "2021-07-01",
+    records = SAMPLE_RECORDS + [{"id": "p1", "title": "Visite à Moscou", "source": "AFP", "date": "2021-07-01",
                           "text": "Le président russe Vladimir Poutine a reçu M. Loukachenko. Vladimir Poutine a parlé."}]
     write_jsonl(root / "corpus.jsonl", records)
     reindex([root / "corpus.jsonl"], root / "ix")

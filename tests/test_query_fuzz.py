@@ -2,7 +2,6 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_search_api import client  # noqa: F401  (the module's indexed corpus)
 
 SYNTAX = st.sampled_from(['"', "(", ")", "*", "-", "+", ":", "OR", "AND", "NOT", "person:", "source:", "title:",
                           "~", "^", "[", "]", "{", "}", "\\", "'", "’", "«", "»", " ", "otan", "défense", "é"])
@@ -12,7 +11,7 @@ QUERIES = st.one_of(st.text(max_size=80), st.lists(SYNTAX, max_size=25).map("".j
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=QUERIES)
-def test_any_query_string_is_answered(client, q):  # noqa: F811
+def test_any_query_string_is_answered(client, q):
     resp = client.get("/api/search", query_string={"q": q})
     assert resp.status_code == 200, q
     data = resp.get_json()

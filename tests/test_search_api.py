@@ -1,32 +1,8 @@
 """The search API over a real index: query language, results, facets, errors."""
 import pytest
 
-from indexer.writer import reindex
-from tests.conftest import write_jsonl
+from tests.conftest import SAMPLE_RECORDS
 from web import create_app
-
-RECORDS = [
-    {"id": "d1", "title": "Frappes aériennes en Syrie", "source": "AFP", "date": "2019-10-09T21:50:00+02:00",
-     "text": "Des frappes aériennes ont visé des positions kurdes. La défense européenne reste muette."},
-    {"id": "d2", "title": "La défense européenne en débat", "source": ["Reuters", "AFP"], "date": "2019-11-02",
-     "text": "Les ministres discutent de défense européenne et de l'OTAN à Bruxelles."},
-    {"id": "d3", "title": "Exercice naval de l'Otan en Baltique", "source": "Reuters", "date": "2020-03-15",
-     "text": "Les navires de l'OTAN manoeuvrent en mer Baltique, au large des États-Unis d'Europe."},
-    {"id": "d4", "title": "Barkhane : fin de l'opération au Sahel", "source": "Le Monde", "date": "2021-06-10",
-     "text": "L'opération Barkhane prend fin. Les soldats de Barkhane rentrent. Barkhane aura duré huit ans."},
-    {"id": "d5", "title": "Note sans date", "text": "Une frappe aérienne israélienne sur Gaza. Barkhane n'est pas concerné."},
-    {"id": "d6", "title": "Entretien avec un diplomate", "source": "AFP", "date": "2020-03-20",
-     "text": "Le diplomate évoque la dissuasion nucléaire française et la dissuasion en général. Nucléaire civil aussi."},
-]
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    root = tmp_path_factory.mktemp("api")
-    write_jsonl(root / "corpus.jsonl", RECORDS)
-    reindex([root / "corpus.jsonl"], root / "ix")
-    return create_app({"VIGIE_INDEX": str(root / "ix")}).test_client()
-
 
 def search(client, **params):
     resp = client.get("/api/search", query_string=params)
@@ -101,7 +77,7 @@ def test_sort_by_date_both_ways_unknown_last(client):
 
 def test_empty_query_lists_everything_newest_first(client):
     data = search(client, q="")
-    assert data["total"] == len(RECORDS)
+    assert data["total"] == len(SAMPLE_RECORDS)
     assert data["results"][0]["id"] == "d4"
 
 
