@@ -24,7 +24,7 @@ from indexer.document import Document
 from indexer.metadata import date_key
 from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonical, find_alias_file
 from indexer.person_merge import key as person_key
-from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP
+from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP, compatible
 from indexer.sources import SeedFile, SourceError, discover, file_hash, load, read_bytes
 
 log = logging.getLogger(__name__)
@@ -226,6 +226,9 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     aliases = _load_aliases(roots, summary)
     live = store.current_dir(index_dir)
     live_ix = whoosh_index.open_dir(str(live)) if live else None
+    if live_ix is not None and not compatible(live_ix.schema):
+        summary.warnings.append("the index was built by another version of Vigie: rebuilt in full")
+        live, live_ix = None, None
     previous = _read_state(live_ix) if live_ix else {}
     summary.full = full or live is None
     state = {} if summary.full else previous

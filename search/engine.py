@@ -19,6 +19,7 @@ from whoosh.scoring import BM25F
 
 from indexer import store
 from indexer.french import fold, stem
+from indexer.schema import compatible
 from search.facets import FacetData
 from search import feedback as prf
 from search.feedback import Feedback
@@ -40,7 +41,7 @@ SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, lead_B=0.3)
 
 
 class IndexUnavailable(RuntimeError):
-    """There is no index to search yet."""
+    """There is no index to search yet, or only one this version cannot read."""
 
 
 @dataclass
@@ -56,6 +57,8 @@ class Generation:
     @classmethod
     def open(cls, path: Path) -> "Generation":
         ix = whoosh_index.open_dir(str(path))
+        if not compatible(ix.schema):
+            raise IndexUnavailable(f"the index in {path} was built by another version of Vigie: run scripts/reindex.py")
         searcher = ix.searcher(weighting=SCORING)
         facets = FacetData.load(searcher.reader())
         for subsearcher, _ in searcher.leaf_searchers():  # open stored-field files now, not on a request

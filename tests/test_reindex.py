@@ -7,12 +7,15 @@ import time
 
 import pytest
 from filelock import FileLock
+from whoosh import fields
+from whoosh import index as whoosh_index
 
 from indexer import store, writer
 from indexer.writer import ReindexBusy, reindex
 from search.engine import Engine
 from search.params import SearchRequest
 from tests.conftest import ROOT, write_jsonl
+from web import create_app
 
 
 def ids(index_dir, q=""):
@@ -119,3 +122,19 @@ def test_index_location_defaults_to_vigie_index(seeds_copy, tmp_path):
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert store.current_dir(tmp_path / "envix") is not None
+
+
+def test_an_index_from_another_version_is_refused_by_the_server_and_rebuilt_by_reindex(seeds_copy, tmp_path):
+    index_dir = tmp_path / "ix"
+    old = store.new_generation(index_dir)
+    whoosh_index.create_in(str(old), fields.Schema(id=fields.ID(stored=True), body=fields.TEXT(stored=True)))
+    store.swap_in(index_dir, old)
+
+    client = create_app({"VIGIE_INDEX": str(index_dir), "VIGIE_WARM_UP": False}).test_client()
+    resp = client.get("/api/search?q=otan")
+    assert resp.status_code == 503 and "another version" in resp.get_json()["error"]
+
+    summary = reindex([seeds_copy], index_dir)
+    assert summary.full and summary.added == 2 and summary.failed == []
+    assert any("another version" in w for w in summary.warnings)
+    assert ids(index_dir, "Stoltenberg") == ["000_bc95917e9b30098b", "002_ad6fdf2ba060e34e"]

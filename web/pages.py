@@ -49,7 +49,7 @@ def no_index(exc):
     if _wants_json():
         return jsonify(error=str(exc)), 503
     return render_template("error.html", title="Index absent",
-                           message="Aucun index n'est disponible : lancez scripts/reindex.py."), 503
+                           message="Aucun index utilisable n'est disponible : lancez scripts/reindex.py."), 503
 
 
 def url_with(args, **changes) -> str:
