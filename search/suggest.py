@@ -2,13 +2,16 @@
 
 The vocabulary (every folded word of titles and bodies, with its document
 frequency) is loaded once per index generation; rapidfuzz scans it in C for
-words within the allowed edit distance.
+words within the allowed edit distance. Distances are optimal string alignment
+(Damerau–Levenshtein without repeated edits of one substring): swapping two
+adjacent letters, the commonest typing slip, is one edit, as in Elasticsearch's
+fuzzy queries.
 """
 from __future__ import annotations
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from search.matching import doc_frequencies
 
@@ -43,7 +46,7 @@ class Vocabulary:
         if not limit:
             return []
         found = process.extract(
-            word, self.words, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+            word, self.words, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
         ranked = sorted(
             ((w, int(self.freqs[i])) for w, dist, i in found if w != word),

@@ -61,6 +61,11 @@ def test_typo_is_tolerated_and_a_spelling_is_suggested(client):
     assert search(client, q="Barkhane")["suggestion"] is None
 
 
+def test_two_swapped_letters_count_as_one_typo(client):
+    data = search(client, q="Syire")  # five letters: one edit tolerated
+    assert [r["id"] for r in data["results"]] == ["d1"] and data["suggestion"] == "Syrie"
+
+
 def test_snippet_marks_stemmed_and_folded_matches_and_escapes_the_rest(client):
     hit = search(client, q="frappe aerienne")["results"]
     snippet = next(h["snippet"] for h in hit if h["id"] == "d1")
