@@ -54,6 +54,17 @@ toujours tres très trop vers via voici voila voilà
 
 _stemmer = FrenchStemmer()
 
+# Bumped whenever the terms produced for a word change: an index written with
+# another version is rebuilt in full (see indexer.schema.compatible).
+ANALYZER_VERSION = 2
+
+# Nouns in -eu/-ou whose plural takes an x (French grammar's closed lists);
+# other words in -eux/-oux are singular (`dangereux`, `jaloux`).
+_X_PLURALS = frozenset(
+    "lieu milieu jeu enjeu feu voeu aveu neveu cheveu dieu adieu essieu "
+    "bijou caillou chou genou hibou joujou pou".split()
+)
+
 
 @lru_cache(maxsize=None)
 def fold(word: str) -> str:
@@ -61,16 +72,33 @@ def fold(word: str) -> str:
     return unidecode(word.translate(_APOS_TABLE).lower())
 
 
+def singular(folded: str) -> str:
+    """The word without its plural mark, so both numbers share one stem.
+
+    Snowball removes a final s only when no other suffix rule fired, so
+    `retraits` → retrait but `retrait` → retr, `essais` → essais but `essai` →
+    essai. An s is dropped unless it follows a (`bras`, `cas`, `Hamas`,
+    `Damas`) or another s; x only after the nouns that take it.
+    """
+    if len(folded) > 3:
+        last, before = folded[-1], folded[-2]
+        if last == "s" and before not in "as":
+            return folded[:-1]
+        if last == "x" and folded[:-1] in _X_PLURALS:
+            return folded[:-1]
+    return folded
+
+
 @lru_cache(maxsize=None)
 def stem(folded: str) -> str:
-    """Snowball French stem of an already folded word.
+    """Snowball French stem of an already folded word, singular and plural alike.
 
     Stemming the folded form (not the accented one) is what makes `défense`
     and `defense` land on the same term, whatever the user typed.
     """
     if folded.isdigit():
         return folded
-    return _stemmer.stem(folded)
+    return _stemmer.stem(singular(folded))
 
 
 @lru_cache(maxsize=None)
@@ -92,12 +120,16 @@ class FrenchTokenizer(Tokenizer):
     def __init__(self, stemming: bool = True, stops: bool = True):
         self.stemming = stemming
         self.stops = stops
+        self.version = ANALYZER_VERSION
 
     def __eq__(self, other):
+        # An index's schema is unpickled from disk: tokenizers from before
+        # versions existed have no `version` attribute.
         return (
             type(other) is type(self)
             and other.stemming == self.stemming
             and other.stops == self.stops
+            and getattr(other, "version", 1) == getattr(self, "version", 1)
         )
 
     def __call__(

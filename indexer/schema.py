@@ -54,10 +54,15 @@ SCHEMA = build_schema()
 def compatible(schema: fields.Schema) -> bool:
     """Whether an index written with `schema` can be read and updated with SCHEMA.
 
-    An index built by an older Vigie (another field set) must be rebuilt in
-    full: reindex does so by itself, and the server refuses it with a message.
+    An index built by an older Vigie (another field set, another analyzer
+    version) must be rebuilt in full: reindex does so by itself, and the server refuses it with a message.
     """
     def shape(s: fields.Schema) -> list[tuple[str, str]]:
         return sorted((name, type(field).__name__) for name, field in s.items())
 
-    return shape(schema) == shape(SCHEMA)
+    if shape(schema) != shape(SCHEMA):
+        return False
+    # Same fields analysed differently (another stemmer version) also need a rebuild.
+    return all(
+        getattr(field, "analyzer", None) == getattr(SCHEMA[name], "analyzer", None) for name, field in schema.items()
+    )

@@ -2,9 +2,12 @@
 
 Indexes ../shared/corpus/orangesum-defence-5k.jsonl (or reuses --index), runs
 each query of queries-dev.jsonl through GET /api/search and prints nDCG@10,
-P@10 and recall@100, overall and by query kind.
+P@10 and recall@100, overall and by query kind; then every query retyped
+without accents, in the other grammatical number and with typos, scored
+against the same judgments (the effect of the typing alone, whatever the
+query's difficulty).
 
-    python scripts/eval_relevance.py [--index DIR] [--shared ../shared]
+    python scripts/eval_relevance.py [--index DIR] [--shared ../shared] [--per-query]
 """
 from __future__ import annotations
 
@@ -18,18 +21,21 @@ from pathlib import Path
 
 from indexer import store
 from indexer.writer import reindex
-from search.evaluation import mean, read_qrels, score_query
+from search.evaluation import RETYPINGS, mean, read_qrels, score_query
 from web import create_app
 
 DEPTH = 100
 
 
-def run_queries(index_dir: Path, queries: list[dict]) -> tuple[dict[str, list[str]], list[float]]:
-    """qid -> ranked document ids (top 100) from the JSON API, and the took_ms of
-    each query as a user sees it (first page of 10, facets and snippets)."""
+def api_client(index_dir: Path):
     app = create_app({"VIGIE_INDEX": str(index_dir), "VIGIE_WARM_UP": False})
     app.extensions["vigie_engine"].warm_up()  # what a server does at start-up, before timing
-    client = app.test_client()
+    return app.test_client()
+
+
+def run_queries(client, queries: list[dict]) -> tuple[dict[str, list[str]], list[float]]:
+    """qid -> ranked document ids (top 100) from the JSON API, and the took_ms of
+    each query as a user sees it (first page of 10, facets and snippets)."""
     ranked, took = {}, []
     for q in queries:
         resp = client.get("/api/search", query_string={"q": q["query"], "per_page": DEPTH})
@@ -41,16 +47,24 @@ def run_queries(index_dir: Path, queries: list[dict]) -> tuple[dict[str, list[st
 def evaluate(index_dir: Path, shared: Path) -> dict:
     queries = [json.loads(l) for l in (shared / "eval/queries-dev.jsonl").read_text().splitlines() if l.strip()]
     qrels = read_qrels((shared / "eval/qrels-dev.tsv").read_text().splitlines())
-    ranked, took = run_queries(index_dir, queries)
+    client = api_client(index_dir)
+    ranked, took = run_queries(client, queries)
     per_query, by_kind = {}, defaultdict(list)
     for q in queries:
         scores = score_query(qrels.get(q["qid"], {}), ranked[q["qid"]])
         if scores is not None:
             per_query[q["qid"]] = scores | {"query": q["query"], "kind": q["kind"]}
             by_kind[q["kind"]].append(scores)
+    retyped = {}
+    for manner, retype in RETYPINGS.items():
+        variants = [q | {"query": retype(q["query"])} for q in queries]
+        runs, _ = run_queries(client, variants)
+        rows = [score_query(qrels.get(q["qid"], {}), runs[q["qid"]]) for q in variants]
+        retyped[manner] = mean([r for r in rows if r is not None])
     return {
         "overall": mean(list(per_query.values())),
         "by_kind": {k: mean(v) for k, v in sorted(by_kind.items())},
+        "retyped": retyped,
         "per_query": per_query,
         "took_ms": {"median": statistics.median(took), "p95": sorted(took)[round(0.95 * (len(took) - 1))]},
     }
@@ -77,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:<10} ndcg10 {s['ndcg10']:.3f} p10 {s['p10']:.3f} recall100 {s['recall100']:.3f}")
     o = report["overall"]
     print(f"overall    ndcg10 {o['ndcg10']:.3f} p10 {o['p10']:.3f} recall100 {o['recall100']:.3f}")
+    print("every query retyped (same judgments):")
+    for manner, s in report["retyped"].items():
+        print(f"  {manner:<10} ndcg10 {s['ndcg10']:.3f} ({s['ndcg10'] - o['ndcg10']:+.3f}) p10 {s['p10']:.3f} recall100 {s['recall100']:.3f}")
     t = report["took_ms"]
     print(f"took_ms (first page, facets, snippets) median {t['median']:.1f} p95 {t['p95']:.1f}")
     return 0

@@ -6,7 +6,11 @@ log2 discount, unjudged documents count 0, ideal DCG from all judged grades.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import defaultdict
+
+from indexer.french import STOP_WORDS, fold
 
 
 def read_qrels(lines) -> dict[str, dict[str, int]]:
@@ -39,3 +43,44 @@ def score_query(judged: dict[str, int], ranked: list[str]) -> dict[str, float] |
 def mean(rows: list[dict[str, float]]) -> dict[str, float]:
     keys = ("ndcg10", "p10", "recall100")
     return {k: sum(r[k] for r in rows) / len(rows) if rows else 0.0 for k in keys}
+
+
+# -- the same queries typed differently -------------------------------------
+# The judged queries of one kind are other queries than those of another, so
+# kind averages mix the effect of accents, inflection and typos with how hard
+# each query is. Retyping every judged query in each manner and scoring it
+# against the same judgments measures the effect alone.
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def without_accents(text: str) -> str:
+    """The query typed on a keyboard without accents: `défense` → `defense`."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def inflected(text: str) -> str:
+    """Lower-case words of 4+ letters in the other number: `frappes aériennes` ↔ `frappe aérienne`."""
+    def flip(m: re.Match) -> str:
+        word = m.group()
+        if len(word) < 4 or not word.islower() or fold(word) in STOP_WORDS:
+            return word
+        return word[:-1] if word[-1] in "sx" else word + "s"
+
+    return _WORD.sub(flip, text)
+
+
+def with_typos(text: str) -> str:
+    """One slip in each word of 5+ letters: two inner letters swapped."""
+    def slip(m: re.Match) -> str:
+        word = m.group()
+        if len(word) < 5:
+            return word
+        i = len(word) // 2
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :] if word[i] != word[i - 1] else word[:i] + word[i + 1 :]
+
+    return _WORD.sub(slip, text)
+
+
+RETYPINGS = {"noaccent": without_accents, "inflection": inflected, "typo": with_typos}

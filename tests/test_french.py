@@ -17,6 +17,15 @@ def test_plural_and_feminine_forms_share_a_stem():
     assert analyze("Alliés") == analyze("allie")
 
 
+def test_singular_and_plural_always_share_a_stem():
+    # Snowball alone stems `retrait` to retr but `retraits` to retrait.
+    for singular, plural in [("retrait", "retraits"), ("embargo", "embargos"), ("essai nucléaire", "essais nucléaires"),
+                             ("conflit", "conflits"), ("étranger", "étrangers"), ("élu", "élus"), ("lieu", "lieux")]:
+        assert analyze(singular) == analyze(plural), singular
+    # An s after a is no plural mark; -eux adjectives are singular.
+    assert analyze("Hamas") != analyze("Hama") and analyze("dangereux") == analyze("dangereuse")
+
+
 def test_ligatures_and_acronyms_fold():
     assert analyze("œuvre") == analyze("oeuvre")
     assert analyze("OTAN") == analyze("Otan") == analyze("otan")
