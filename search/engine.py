@@ -27,7 +27,7 @@ from search.matching import QueryEvaluator, Unsupported
 from search.params import SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
 from search.snippets import snippet
-from search.suggest import Vocabulary
+from search.suggest import Vocabulary, surface_forms
 
 log = logging.getLogger(__name__)
 
@@ -196,10 +196,11 @@ class Engine:
         start = (req.page - 1) * req.per_page
         page_docs = self._page(gen, parsed, req, final, matched, start)
         terms = self._highlight_terms(parsed, reader)
-        results = []
+        results, texts = [], []
         for docnum, score in page_docs:
             stored = gen.searcher.stored_fields(docnum)
             results.append(_hit_record(stored, score, snippet(stored.get("body", ""), terms)))
+            texts.append(f"{stored.get('title', '')}\n{stored.get('body', '')}")
 
         sources, _ = facets.source.top(restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
         persons, person_distinct = facets.person.top(
@@ -211,7 +212,7 @@ class Engine:
             "page": req.page,
             "per_page": req.per_page,
             "took_ms": 0.0,
-            "suggestion": self._suggestion(gen, parsed, total, restrict, in_range, by_source, by_person),
+            "suggestion": self._suggestion(gen, parsed, texts, restrict, in_range, by_source, by_person),
             "results": results,
             "facets": {
                 "source": sources,
@@ -293,9 +294,13 @@ class Engine:
                     terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(terms)
 
-    def _suggestion(self, gen, parsed: ParsedQuery, total, restrict, *filters) -> str | None:
-        """A better-spelt query, when it has clearly more hits than the literal one."""
-        better = suggestion_text(parsed.text, parsed.corrected)
+    def _suggestion(self, gen, parsed: ParsedQuery, texts: list[str], restrict, *filters) -> str | None:
+        """A better-spelt query, when it has clearly more hits than the literal one,
+        its words spelt as the documents shown spell them."""
+        if not parsed.corrected:
+            return None
+        spelt = surface_forms(texts, set(parsed.corrected.values()))
+        better = suggestion_text(parsed.text, {typed: spelt.get(c, c) for typed, c in parsed.corrected.items()})
         if better is None:
             return None
         reader = gen.searcher.reader()

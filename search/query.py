@@ -8,6 +8,7 @@ plain words: a query string never produces an error.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,10 +19,9 @@ from whoosh.query.spans import SpanNear2
 from indexer.french import APOSTROPHES, ELISIONS, STOP_WORDS, WORD_RE, fold, stem
 from indexer.person_merge import key as person_key
 from indexer.schema import LEAD_BOOST, SCHEMA, TITLE_BOOST
-from search.suggest import Vocabulary
+from search.suggest import RARE_DOCS, SUGGEST_RATIO, Vocabulary
 
 MAX_QUERY_CHARS = 500
-RARE_DOCS = 3  # a word this rare may be a misspelling worth a suggestion
 TEXT_FIELDS = ("title", "lead", "body")
 FIELD_ALIASES = {
     "person": ["persons", "personne", "personnes"],
@@ -163,7 +163,9 @@ def parse(text: str, reader, vocabulary: Vocabulary | None) -> ParsedQuery:
     corrected: dict[str, str] = {}
     if vocabulary is not None:
         q, corrected = _tolerate_typos(q, cleaned, reader, vocabulary)
-    ranking = _with_proximity_bonus(q, cleaned, reader) if _is_simple(cleaned) else q
+        if q is query.NullQuery:  # only misspelt stop words
+            return ParsedQuery(text=cleaned, query=None, corrected=corrected)
+    ranking = _with_proximity_bonus(q, cleaned, reader, corrected) if _is_simple(cleaned) else q
     return ParsedQuery(text=cleaned, query=q, ranking=ranking, corrected=corrected)
 
 
@@ -178,38 +180,91 @@ def _whole_person_values(reader, node):
 
 
 def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
-    """Match words absent from the index tolerantly; note the likely corrections."""
+    """Match words absent from the index tolerantly; note the likely corrections.
+
+    A word no document contains (its stem may still exist: `Rusie` → rus) is
+    also matched as its close spellings (the most frequent one inside a
+    phrase); a misspelt stop word is dropped like a stop word.
+    """
     by_stem = {stem(word): word for word, _, _ in query_words(text)}
     expansions: dict[str, list[str]] = {}
+    best: dict[str, str] = {}
+    dropped: set[str] = set()
     corrected: dict[str, str] = {}
     for st, word in by_stem.items():
-        absent = not any(reader.doc_frequency(f, st) for f in TEXT_FIELDS)
-        if absent:
+        if not vocabulary.is_known(word):
+            own = reader.doc_frequency("body", st)
             cands = [w for w, _ in vocabulary.corrections(word)]
-            if cands:
+            stop_word = None if own else vocabulary.stop_word(word)
+            if stop_word:
+                dropped.add(st)
+                corrected[word] = stop_word
+            elif cands and _misspelt(reader, st, own, [stem(w) for w in cands]):
                 expansions[st] = sorted({stem(w) for w in cands})
+                best[st] = stem(cands[0])
                 corrected[word] = cands[0]
         elif vocabulary.df.get(word, 0) <= RARE_DOCS:
             better = vocabulary.better_spelling(word)
             if better:
                 corrected[word] = better
-    if not expansions:
+    if not expansions and not dropped:
         return q, corrected
 
     def expand(node):
-        if isinstance(node, query.Term) and node.fieldname in TEXT_FIELDS and node.text in expansions:
-            alts = [query.Term(node.fieldname, s, boost=node.boost) for s in expansions[node.text]]
-            return query.Or([node] + alts)
+        if getattr(node, "fieldname", None) not in TEXT_FIELDS:
+            return node
+        if isinstance(node, query.Term):
+            if node.text in dropped:
+                return query.NullQuery
+            if node.text in expansions:
+                return query.Or([
+                    query.Term(node.fieldname, s, boost=node.boost * weight)
+                    for s, weight in _blended(reader, [node.text] + expansions[node.text]).items()
+                ])
+        elif isinstance(node, query.Phrase):
+            words = [best.get(w, w) for w in node.words if w not in dropped]
+            if words != node.words:
+                return query.Phrase(node.fieldname, words, slop=node.slop, boost=node.boost) if words else query.NullQuery
         return node
 
-    return q.accept(expand), corrected
+    return q.accept(expand).normalize(), corrected
 
 
-def _with_proximity_bonus(q, text: str, reader):
-    """Score documents higher when the query's words stand close together in the body."""
+def _misspelt(reader, st: str, own: int, candidates: list[str]) -> bool:
+    """Whether an unseen word is a slip rather than an unseen form of a known
+    word: its stem is unknown, or clearly rarer than its best correction's
+    (`Rusie` → rus, 2 documents, vs russ, 362); an unseen plural shares its
+    stem with a correction and is left alone."""
+    if st in candidates:
+        return False
+    return not own or reader.doc_frequency("body", candidates[0]) >= SUGGEST_RATIO * own
+
+
+def _blended(reader, stems: list[str]) -> dict[str, float]:
+    """Boosts giving each spelling of a word the idf of the most frequent one.
+
+    Otherwise a rare near-spelling (`perenne` for `aereinne`) would outscore
+    the intended word: Elasticsearch's fuzzy queries blend frequencies too.
+    """
+    n = reader.doc_count_all()
+    df = {s: reader.doc_frequency("body", s) for s in dict.fromkeys(stems)}
+    common = max(df.values())
+    if not common:
+        return {s: 1.0 for s in df}
+
+    def idf(freq: int) -> float:
+        return math.log(n / (freq + 1)) + 1
+
+    return {s: idf(common) / idf(f) for s, f in df.items() if f}
+
+
+def _with_proximity_bonus(q, text: str, reader, corrected: dict[str, str]):
+    """Score documents higher when the query's words (or their corrections) stand close together in the body."""
     stems = []
     for word, _, _ in query_words(text):
         s = stem(word)
+        if not reader.doc_frequency("body", s) and word in corrected:
+            s = stem(corrected[word])
         if s not in stems and reader.doc_frequency("body", s):
             stems.append(s)
     if len(stems) < 2 or len(stems) > 6:
@@ -228,7 +283,7 @@ def suggestion_text(text: str, corrected: dict[str, str]) -> str | None:
             better = corrected[word]
             original = text[start:end]
             out.append(text[last:start])
-            out.append(better.capitalize() if original[:1].isupper() else better)
+            out.append(better[:1].upper() + better[1:] if original[:1].isupper() else better)
             last = end
     out.append(text[last:])
     result = "".join(out)

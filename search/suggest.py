@@ -9,17 +9,25 @@ fuzzy queries.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from indexer.french import STOP_WORDS, WORD_RE, fold
 from search.matching import doc_frequencies
+
+# Stop words are in no index field; a slip on one (`cotnre`) must not become a
+# word that no document contains.
+_STOP_WORDS = sorted(w for w in STOP_WORDS if w.isalpha())
 
 
 MIN_TYPO_LENGTH = 5  # shorter words are never corrected
 # A correction must be this much more frequent than what was typed.
 SUGGEST_RATIO = 5
 MAX_CANDIDATES = 3
+RARE_DOCS = 3  # a word in this few documents may itself be a misspelling
 
 
 def max_distance(word: str) -> int:
@@ -54,6 +62,24 @@ class Vocabulary:
         )
         return ranked[:MAX_CANDIDATES]
 
+    def stop_word(self, word: str) -> str | None:
+        """The stop word `word` is a misspelling of (`cotnre` → contre), if any.
+
+        A word of the index as close as the stop word and not rare wins
+        (`amres` is armes, not après).
+        """
+        limit = max_distance(word)
+        if not limit:
+            return None
+        found = process.extractOne(word, _STOP_WORDS, scorer=OSA.distance, score_cutoff=limit)
+        if not found:
+            return None
+        stop, distance, _ = found
+        for cand, freq in self.corrections(word):
+            if freq > RARE_DOCS and OSA.distance(word, cand) <= distance:
+                return None
+        return stop
+
     def is_known(self, word: str) -> bool:
         return word in self.df
 
@@ -66,3 +92,20 @@ class Vocabulary:
         if freq >= SUGGEST_RATIO * max(1, self.df.get(word, 0)):
             return best
         return None
+
+
+def surface_forms(texts: list[str], folded: set[str]) -> dict[str, str]:
+    """How the documents write each folded word (`europeenne` → européenne):
+    the commonest spelling, lower case first on a tie. Suggestions are shown
+    as articles spell them, not as the index stores them."""
+    seen: dict[str, Counter] = {}
+    for text in texts:
+        for match in WORD_RE.finditer(text):
+            word = match.group()
+            key = fold(word)
+            if key in folded:
+                seen.setdefault(key, Counter())[word] += 1
+    return {
+        key: max(forms.items(), key=lambda wc: (wc[1], wc[0].islower(), wc[0]))[0]
+        for key, forms in seen.items()
+    }

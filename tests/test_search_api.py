@@ -61,6 +61,17 @@ def test_typo_is_tolerated_and_a_spelling_is_suggested(client):
     assert search(client, q="Barkhane")["suggestion"] is None
 
 
+def test_a_misspelt_stop_word_is_dropped_not_required(client):
+    data = search(client, q="frappes cotnre Syrie")
+    assert [r["id"] for r in data["results"]] == ["d1"]
+
+
+def test_typos_inside_a_phrase_are_corrected(client):
+    data = search(client, q='"défense eruopéenne"')
+    assert sorted(r["id"] for r in data["results"]) == ["d1", "d2"]
+    assert data["suggestion"] == '"défense européenne"'
+
+
 def test_two_swapped_letters_count_as_one_typo(client):
     data = search(client, q="Syire")  # five letters: one edit tolerated
     assert [r["id"] for r in data["results"]] == ["d1"] and data["suggestion"] == "Syrie"
