@@ -213,6 +213,7 @@ class Engine:
             "per_page": req.per_page,
             "took_ms": 0.0,
             "suggestion": self._suggestion(gen, parsed, texts, restrict, in_range, by_source, by_person),
+            "ignored": parsed.ignored,
             "results": results,
             "facets": {
                 "source": sources,
@@ -255,7 +256,7 @@ class Engine:
         docnums = np.flatnonzero(final)
         scores = gen.evaluator.scores(parsed.query)[docnums]
         scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores)
-        bonus = parsed.ranking.b if isinstance(parsed.ranking, wq.AndMaybe) else None
+        bonus = parsed.proximity
         depth = max(end, RESCORE_DEPTH) if bonus is not None else end
         order = np.lexsort((docnums, -scores))[:depth]
         top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}

@@ -72,13 +72,22 @@ def inflected(text: str) -> str:
 
 
 def with_typos(text: str) -> str:
-    """One slip in each word of 5+ letters: two inner letters swapped."""
+    """One slip in each word of 5+ letters, in turn two inner letters swapped,
+    one letter dropped, one letter doubled (`missiles` → `missles`)."""
+    count = 0
+
     def slip(m: re.Match) -> str:
+        nonlocal count
         word = m.group()
         if len(word) < 5:
             return word
-        i = len(word) // 2
-        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :] if word[i] != word[i - 1] else word[:i] + word[i + 1 :]
+        i, kind = len(word) // 2, count % 3
+        count += 1
+        if kind == 0 and word[i] != word[i - 1]:
+            return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+        if kind == 2:
+            return word[:i] + word[i] + word[i:]
+        return word[:i] + word[i + 1 :]
 
     return _WORD.sub(slip, text)
 

@@ -156,6 +156,8 @@ class QueryEvaluator:
             return sum((self.scores(sub) for sub in q.subqueries), np.zeros(len(self.live)))
         if isinstance(q, query.AndNot):
             return self.scores(q.a)
+        if isinstance(q, query.AndMaybe):
+            return self.scores(q.a) + np.where(self._match(q.b), self.scores(q.b), 0.0)
         if isinstance(q, query.Not):
             return np.zeros(len(self.live))
         raise Unsupported(type(q).__name__)

@@ -42,9 +42,15 @@ class ParsedQuery:
     """A parsed query and what the engine needs to rank, highlight and suggest."""
 
     text: str  # the query as searched, after repair
-    query: query.Query | None  # what decides matching; None: everything matches
-    ranking: query.Query | None = None  # `query` plus ranking bonuses (proximity)
+    query: query.Query | None  # what decides matching (and BM25F); None: everything matches
+    proximity: query.Query | None = None  # bonus for the words standing close together
     corrected: dict[str, str] = field(default_factory=dict)  # typed word -> better spelling
+    ignored: list[str] = field(default_factory=list)  # typed words no document contains, searched without
+
+    @property
+    def ranking(self) -> query.Query | None:
+        """`query` with its proximity bonus, for Whoosh to rank."""
+        return query.AndMaybe(self.query, self.proximity) if self.proximity is not None else self.query
 
 
 def _make_parser() -> qparser.QueryParser:
@@ -161,12 +167,11 @@ def parse(text: str, reader, vocabulary: Vocabulary | None) -> ParsedQuery:
 
     q = q.accept(partial(_whole_person_values, reader))
     corrected: dict[str, str] = {}
+    ignored: list[str] = []
     if vocabulary is not None:
-        q, corrected = _tolerate_typos(q, cleaned, reader, vocabulary)
-        if q is query.NullQuery:  # only misspelt stop words
-            return ParsedQuery(text=cleaned, query=None, corrected=corrected)
-    ranking = _with_proximity_bonus(q, cleaned, reader, corrected) if _is_simple(cleaned) else q
-    return ParsedQuery(text=cleaned, query=q, ranking=ranking, corrected=corrected)
+        q, corrected, ignored = _tolerate_typos(q, cleaned, reader, vocabulary)
+    near = _proximity(cleaned, reader, corrected) if _is_simple(cleaned) else None
+    return ParsedQuery(text=cleaned, query=q, proximity=near, corrected=corrected, ignored=ignored)
 
 
 def _whole_person_values(reader, node):
@@ -179,65 +184,110 @@ def _whole_person_values(reader, node):
     return node
 
 
-def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
-    """Match words absent from the index tolerantly; note the likely corrections.
+@dataclass
+class _Slip:
+    """What to do with one misspelt query word."""
 
-    A word no document contains (its stem may still exist: `Rusie` → rus) is
-    also matched as its close spellings (the most frequent one inside a
-    phrase); a misspelt stop word is dropped like a stop word.
+    stems: list[str]  # the stems to match instead (the word's own first when it has one)
+    best: str | None  # the stem used inside phrases; None: the word is dropped there
+    required: bool  # False: the other words decide matching, these only add score
+    unknown: bool = False  # no document has the word nor any close spelling
+
+
+def _slip(word: str, st: str, reader, vocabulary: Vocabulary) -> tuple[_Slip, str | None] | None:
+    """How to match a query word no document contains, or only a handful do
+    while a close spelling is far commoner, and its suggested spelling; None
+    for a word to keep as typed.
+
+    An unseen plural (`embargos`) shares its stem with a correction and is kept.
+    A slip on a stop word (`cotnre`) is dropped like the stop word, unless a
+    common word is as close (`amres`: armes or après?) or the word itself is in
+    a few documents: then it is optional, its spellings only add score. A word with no document and
+    no correction (too short to correct, `Paly`) is dropped and reported, so
+    that the other words still find something.
     """
-    by_stem = {stem(word): word for word, _, _ in query_words(text)}
-    expansions: dict[str, list[str]] = {}
-    best: dict[str, str] = {}
-    dropped: set[str] = set()
+    if vocabulary.df.get(word, 0) > RARE_DOCS:
+        return None
+    cands = [w for w, _ in vocabulary.corrections(word)]
+    stems = [stem(w) for w in cands]
+    if st in stems:
+        return None
+    own = _doc_frequency(reader, st)
+    plausible = [(w, s) for w, s in zip(cands, stems) if _commoner(reader, s, own)]
+    if own and not plausible:
+        return None
+    mine = [st] if own else []
+    alternatives = mine + [s for _, s in plausible]
+    stop = vocabulary.stop_word(word)
+    if stop is None:
+        if not plausible:
+            return (None if own else (_Slip([], None, required=False, unknown=True), None))
+        return _Slip(alternatives, plausible[0][1], required=True), plausible[0][0]
+    if not stop.rival and not own:
+        return _Slip([], None, required=False), stop.word
+    # A common word as close, or the word itself in a few documents (`Duque`, not duquel).
+    return _Slip(alternatives, None, required=False), plausible[0][0] if plausible else stop.word
+
+
+def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
+    """Match misspelt words tolerantly; note the likely corrections.
+
+    A misspelt word is matched as any of its close spellings, blended to one
+    idf (inside a phrase: as the commonest), or made optional (see _slip).
+    """
+    slips: dict[str, _Slip] = {}
     corrected: dict[str, str] = {}
-    for st, word in by_stem.items():
-        if not vocabulary.is_known(word):
-            own = reader.doc_frequency("body", st)
-            cands = [w for w, _ in vocabulary.corrections(word)]
-            stop_word = None if own else vocabulary.stop_word(word)
-            if stop_word:
-                dropped.add(st)
-                corrected[word] = stop_word
-            elif cands and _misspelt(reader, st, own, [stem(w) for w in cands]):
-                expansions[st] = sorted({stem(w) for w in cands})
-                best[st] = stem(cands[0])
-                corrected[word] = cands[0]
-        elif vocabulary.df.get(word, 0) <= RARE_DOCS:
-            better = vocabulary.better_spelling(word)
+    ignored: list[str] = []
+    for word, start, end in query_words(text):
+        st = stem(word)
+        found = _slip(word, st, reader, vocabulary)
+        if found:
+            slips[st], better = found
             if better:
                 corrected[word] = better
-    if not expansions and not dropped:
-        return q, corrected
+            if slips[st].unknown:
+                ignored.append(text[start:end])
+    if not slips:
+        return q, corrected, ignored
 
-    def expand(node):
+    optional: list[query.Query] = []
+
+    def spellings(node: query.Term, stems: list[str]) -> list[query.Query]:
+        return [query.Term(node.fieldname, s, boost=node.boost * w) for s, w in _blended(reader, stems).items()]
+
+    def rewrite(node):
         if getattr(node, "fieldname", None) not in TEXT_FIELDS:
             return node
-        if isinstance(node, query.Term):
-            if node.text in dropped:
-                return query.NullQuery
-            if node.text in expansions:
-                return query.Or([
-                    query.Term(node.fieldname, s, boost=node.boost * weight)
-                    for s, weight in _blended(reader, [node.text] + expansions[node.text]).items()
-                ])
-        elif isinstance(node, query.Phrase):
-            words = [best.get(w, w) for w in node.words if w not in dropped]
+        if isinstance(node, query.Term) and node.text in slips:
+            slip = slips[node.text]
+            if slip.required:
+                return query.Or(spellings(node, slip.stems))
+            optional.extend(spellings(node, slip.stems))
+            return query.NullQuery
+        if isinstance(node, query.Phrase):
+            words = [slips[w].best if w in slips else w for w in node.words]
+            words = [w for w in words if w is not None]
             if words != node.words:
                 return query.Phrase(node.fieldname, words, slop=node.slop, boost=node.boost) if words else query.NullQuery
         return node
 
-    return q.accept(expand).normalize(), corrected
+    rewritten = q.accept(rewrite).normalize()
+    if rewritten is query.NullQuery:  # nothing left to search: no document matches
+        return q, corrected, []
+    if optional:
+        rewritten = query.AndMaybe(rewritten, query.Or(optional))
+    return rewritten, corrected, ignored
 
 
-def _misspelt(reader, st: str, own: int, candidates: list[str]) -> bool:
-    """Whether an unseen word is a slip rather than an unseen form of a known
-    word: its stem is unknown, or clearly rarer than its best correction's
-    (`Rusie` → rus, 2 documents, vs russ, 362); an unseen plural shares its
-    stem with a correction and is left alone."""
-    if st in candidates:
-        return False
-    return not own or reader.doc_frequency("body", candidates[0]) >= SUGGEST_RATIO * own
+def _doc_frequency(reader, st: str) -> int:
+    return max(reader.doc_frequency(f, st) for f in TEXT_FIELDS)
+
+
+def _commoner(reader, candidate: str, own: int) -> bool:
+    """Whether a correction is worth matching: any known spelling of an unknown
+    word, a clearly commoner one (×SUGGEST_RATIO) of a rare word."""
+    df = _doc_frequency(reader, candidate)
+    return df >= SUGGEST_RATIO * own if own else df > 0
 
 
 def _blended(reader, stems: list[str]) -> dict[str, float]:
@@ -248,7 +298,7 @@ def _blended(reader, stems: list[str]) -> dict[str, float]:
     """
     n = reader.doc_count_all()
     df = {s: reader.doc_frequency("body", s) for s in dict.fromkeys(stems)}
-    common = max(df.values())
+    common = max(df.values(), default=0)
     if not common:
         return {s: 1.0 for s in df}
 
@@ -258,19 +308,20 @@ def _blended(reader, stems: list[str]) -> dict[str, float]:
     return {s: idf(common) / idf(f) for s, f in df.items() if f}
 
 
-def _with_proximity_bonus(q, text: str, reader, corrected: dict[str, str]):
-    """Score documents higher when the query's words (or their corrections) stand close together in the body."""
+def _proximity(text: str, reader, corrected: dict[str, str]) -> query.Query | None:
+    """What scores documents higher when the query's words (or their
+    corrections) stand close together in the body."""
     stems = []
     for word, _, _ in query_words(text):
         s = stem(word)
-        if not reader.doc_frequency("body", s) and word in corrected:
-            s = stem(corrected[word])
+        better = corrected.get(word)
+        if better and better not in STOP_WORDS and not reader.doc_frequency("body", s):
+            s = stem(better)
         if s not in stems and reader.doc_frequency("body", s):
             stems.append(s)
     if len(stems) < 2 or len(stems) > 6:
-        return q
-    near = SpanNear2([query.Term("body", s) for s in stems], slop=PROXIMITY_SLOP, ordered=False)
-    return query.AndMaybe(q, near)
+        return None
+    return SpanNear2([query.Term("body", s) for s in stems], slop=PROXIMITY_SLOP, ordered=False)
 
 
 def suggestion_text(text: str, corrected: dict[str, str]) -> str | None:

@@ -10,6 +10,7 @@ fuzzy queries.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
@@ -39,6 +40,12 @@ def max_distance(word: str) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class StopSlip:
+    word: str  # the stop word
+    rival: bool  # a common word of the index is as close
+
+
 class Vocabulary:
     """Folded words of the index and their document frequencies."""
 
@@ -62,12 +69,9 @@ class Vocabulary:
         )
         return ranked[:MAX_CANDIDATES]
 
-    def stop_word(self, word: str) -> str | None:
-        """The stop word `word` is a misspelling of (`cotnre` → contre), if any.
-
-        A word of the index as close as the stop word and not rare wins
-        (`amres` is armes, not après).
-        """
+    def stop_word(self, word: str) -> "StopSlip | None":
+        """The stop word `word` may be a misspelling of (`cotnre` → contre), if any,
+        and whether a word of the index, not rare, is as close (`amres`: après or armes)."""
         limit = max_distance(word)
         if not limit:
             return None
@@ -75,23 +79,10 @@ class Vocabulary:
         if not found:
             return None
         stop, distance, _ = found
-        for cand, freq in self.corrections(word):
-            if freq > RARE_DOCS and OSA.distance(word, cand) <= distance:
-                return None
-        return stop
-
-    def is_known(self, word: str) -> bool:
-        return word in self.df
-
-    def better_spelling(self, word: str) -> str | None:
-        """A clearly more frequent word one or two edits away, if any."""
-        cands = self.corrections(word)
-        if not cands:
-            return None
-        best, freq = cands[0]
-        if freq >= SUGGEST_RATIO * max(1, self.df.get(word, 0)):
-            return best
-        return None
+        rival = any(
+            freq > RARE_DOCS and OSA.distance(word, cand) <= distance for cand, freq in self.corrections(word)
+        )
+        return StopSlip(stop, rival)
 
 
 def surface_forms(texts: list[str], folded: set[str]) -> dict[str, str]:

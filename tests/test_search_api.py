@@ -16,7 +16,7 @@ def found(client, q, **params):
 
 def test_response_shape(client):
     data = search(client, q="défense")
-    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "suggestion", "results", "facets"]
+    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "suggestion", "ignored", "results", "facets"]
     hit = data["results"][0]
     assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet"]
     assert isinstance(hit["source"], list) and isinstance(hit["persons"], list)
@@ -70,6 +70,15 @@ def test_typos_inside_a_phrase_are_corrected(client):
     data = search(client, q='"défense eruopéenne"')
     assert sorted(r["id"] for r in data["results"]) == ["d1", "d2"]
     assert data["suggestion"] == '"défense européenne"'
+
+
+def test_a_word_no_document_contains_is_ignored_and_said_so(client):
+    data = search(client, q="Barkhane zzzq")
+    assert sorted(r["id"] for r in data["results"]) == ["d4", "d5"] and data["ignored"] == ["zzzq"]
+    page = client.get("/?q=Barkhane+zzzq").get_data(as_text=True)
+    assert "Aucun document ne contient « zzzq »" in page
+    alone = search(client, q="zzzq")  # nothing left to search: nothing found, not everything
+    assert alone["total"] == 0 and alone["ignored"] == []
 
 
 def test_two_swapped_letters_count_as_one_typo(client):
