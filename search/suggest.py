@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
@@ -28,6 +29,7 @@ MIN_TYPO_LENGTH = 5  # shorter words are never corrected
 # A correction must be this much more frequent than what was typed.
 SUGGEST_RATIO = 5
 MAX_CANDIDATES = 3
+CACHE_SIZE = 10_000
 RARE_DOCS = 3  # a word in this few documents may itself be a misspelling
 
 
@@ -54,8 +56,10 @@ class Vocabulary:
         self.words = list(df)
         self.freqs = np.fromiter(df.values(), dtype=np.int64, count=len(df))
         self.df = df
+        # A scan of the whole vocabulary per call: remembered per generation.
+        self.corrections = lru_cache(maxsize=CACHE_SIZE)(self._corrections)
 
-    def corrections(self, word: str) -> list[tuple[str, int]]:
+    def _corrections(self, word: str) -> list[tuple[str, int]]:
         """Known words within the edit distance of `word`, most frequent first."""
         limit = max_distance(word)
         if not limit:
