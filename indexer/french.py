@@ -194,7 +194,8 @@ def name_analyzer() -> FrenchTokenizer:
 def terms(text: str) -> list[str]:
     """Index terms of `text` (stemmed), without Whoosh tokens: the fast path for
     counting a document's words at query time."""
-    return [term for _, _, term in term_spans(text)]
+    normalise = _normalise
+    return [t for t in (normalise(w, True, True) for w in WORD_RE.findall(text)) if t is not None]
 
 
 def term_spans(text: str) -> list[tuple[int, int, str]]:

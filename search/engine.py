@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,7 @@ RELOAD_CHECK_SECONDS = 1.0
 PERSON_FACET_SIZE = 20
 SOURCE_FACET_SIZE = 30
 SIMILAR_COUNT = 5
+SNIPPET_CACHE_SIZE = 20_000
 RESCORE_DEPTH = 100  # top documents re-ranked by the proximity bonus
 # Title matters more than body; short titles should not be over-rewarded.
 SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, lead_B=0.3)
@@ -53,6 +54,9 @@ class Generation:
     person_totals: np.ndarray
     evaluator: QueryEvaluator
     feedback: Feedback
+    # (document number, highlighted terms) -> snippet: a facet click or the next
+    # page re-runs the same words over many of the same documents.
+    snippets: dict = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path) -> "Generation":
@@ -199,7 +203,7 @@ class Engine:
         results, texts = [], []
         for docnum, score in page_docs:
             stored = gen.searcher.stored_fields(docnum)
-            results.append(_hit_record(stored, score, snippet(stored.get("body", ""), terms)))
+            results.append(_hit_record(stored, score, self._snippet(gen, docnum, stored, terms)))
             texts.append(f"{stored.get('title', '')}\n{stored.get('body', '')}")
 
         sources, _ = facets.source.top(restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
@@ -224,6 +228,16 @@ class Engine:
         }
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
+
+    @staticmethod
+    def _snippet(gen: Generation, docnum: int, stored: dict, terms: frozenset[str]) -> str:
+        key = (docnum, terms)
+        found = gen.snippets.get(key)
+        if found is None:
+            if len(gen.snippets) >= SNIPPET_CACHE_SIZE:
+                gen.snippets.clear()
+            found = gen.snippets[key] = snippet(stored.get("body", ""), terms)
+        return found
 
     def _matching(self, gen: Generation, q) -> np.ndarray:
         if q is None:
