@@ -102,7 +102,7 @@ def stem(folded: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _normalise(surface: str, stemming: bool, stops: bool) -> str | None:
+def normalise(surface: str, stemming: bool, stops: bool) -> str | None:
     """Index term for one surface word, or None for a stop word."""
     word = fold(surface)
     if "'" in word:
@@ -159,7 +159,7 @@ class FrenchTokenizer(Tokenizer):
         stemming, stops = self.stemming, self.stops
         pos = start_pos
         for match in WORD_RE.finditer(value):
-            term = _normalise(match.group(), stemming, stops and removestops)
+            term = normalise(match.group(), stemming, stops and removestops)
             if term is None:
                 continue
             t.text = term
@@ -194,18 +194,7 @@ def name_analyzer() -> FrenchTokenizer:
 def terms(text: str) -> list[str]:
     """Index terms of `text` (stemmed), without Whoosh tokens: the fast path for
     counting a document's words at query time."""
-    normalise = _normalise
     return [t for t in (normalise(w, True, True) for w in WORD_RE.findall(text)) if t is not None]
-
-
-def term_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, index term) of each non-stop word of `text`, stemmed."""
-    out = []
-    for match in WORD_RE.finditer(text):
-        term = _normalise(match.group(), True, True)
-        if term is not None:
-            out.append((match.start(), match.end(), term))
-    return out
 
 
 def analyze(text: str, stemming: bool = True) -> list[str]:

@@ -1,11 +1,13 @@
 """Snippets: the best passages of a hit, matches wrapped in <mark>, all else escaped."""
 from __future__ import annotations
 
+import re
 from html import escape
 
+from unidecode import unidecode
 from whoosh import highlight
 
-from indexer.french import french_analyzer, term_spans
+from indexer.french import french_analyzer, normalise
 
 SNIPPET_CHARS = 250
 FRAGMENTS = 2
@@ -22,14 +24,37 @@ class MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
 
+def _one_to_one_folding() -> dict[int, str]:
+    """Accented Latin letters → their base letter, one character for one, so
+    offsets in the folded text are offsets in the original."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        folded = unidecode(chr(code)).lower()
+        if len(folded) == 1 and folded.isalpha():
+            table[code] = folded
+    return table
+
+
+_FOLD = _one_to_one_folding()
+
+
 def densest_window(text: str, terms: frozenset[str], size: int = WINDOW_CHARS) -> tuple[int, int]:
     """The `size`-character span of `text` holding the most distinct query terms.
 
     Whoosh's highlighter re-analyses all the text it is given; handing it only
-    this span keeps snippets of long articles cheap.
+    this span keeps snippets of long articles cheap. Only words starting like
+    a query term (in the lower-cased, unaccented text) are analysed.
     """
-    hits = [(start, term) for start, _, term in term_spans(text) if term in terms]
-    if len(text) <= size or not hits:
+    if len(text) <= size or not terms:
+        return 0, len(text)
+    folded = text.lower().translate(_FOLD)
+    starts = re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+    hits = []
+    for m in starts.finditer(folded):
+        term = normalise(text[m.start() : m.end()], True, True)
+        if term in terms:
+            hits.append((m.start(), term))
+    if not hits:
         return 0, len(text)
     best, best_start, lo = (-1, -1), 0, 0
     for hi in range(len(hits)):
