@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -54,8 +53,13 @@ class Vocabulary:
     def __init__(self, reader, fieldname: str = "exact"):
         df = {word: n for word, n in doc_frequencies(reader, fieldname).items() if word.isalpha()}
         self.words = list(df)
-        self.freqs = np.fromiter(df.values(), dtype=np.int64, count=len(df))
         self.df = df
+        # Words by first letter and length: a correction keeps the first letter
+        # (as Lucene's spell checkers do by default: typos rarely hit it, and
+        # the scan shrinks twentyfold) and is within k letters of the length typed.
+        self._by_start: dict[tuple[str, int], list[str]] = {}
+        for word in self.words:
+            self._by_start.setdefault((word[0], len(word)), []).append(word)
         # A scan of the whole vocabulary per call: remembered per generation.
         self.corrections = lru_cache(maxsize=CACHE_SIZE)(self._corrections)
 
@@ -64,13 +68,9 @@ class Vocabulary:
         limit = max_distance(word)
         if not limit:
             return []
-        found = process.extract(
-            word, self.words, scorer=OSA.distance, score_cutoff=limit, limit=None
-        )
-        ranked = sorted(
-            ((w, int(self.freqs[i])) for w, dist, i in found if w != word),
-            key=lambda wf: (-wf[1], wf[0]),
-        )
+        near = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in self._by_start.get((word[0], n), ())]
+        found = process.extract(word, near, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        ranked = sorted(((w, self.df[w]) for w, _, _ in found if w != word), key=lambda wf: (-wf[1], wf[0]))
         return ranked[:MAX_CANDIDATES]
 
     def stop_word(self, word: str) -> "StopSlip | None":
