@@ -38,23 +38,30 @@ def _one_to_one_folding() -> dict[int, str]:
 _FOLD = _one_to_one_folding()
 
 
-def densest_window(text: str, terms: frozenset[str], size: int = WINDOW_CHARS) -> tuple[int, int]:
-    """The `size`-character span of `text` holding the most distinct query terms.
+def densest_window(text: str, terms: frozenset[str], size: int = WINDOW_CHARS) -> tuple[int, int] | None:
+    """The `size`-character span of `text` holding the most distinct query terms,
+    None when no word of `text` is one of them.
 
     Whoosh's highlighter re-analyses all the text it is given; handing it only
     this span keeps snippets of long articles cheap. Only words starting like
-    a query term (in the lower-cased, unaccented text) are analysed.
+    a query term (in the lower-cased, unaccented text) are analysed, and an
+    article without any is not handed to the highlighter at all.
     """
-    if len(text) <= size or not terms:
-        return 0, len(text)
+    if not terms:
+        return None
     folded = text.lower().translate(_FOLD)
-    starts = re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+    # Stems are mostly prefixes of their words; Snowball rewrites some endings
+    # (`généraux` → general, `violemment` → violent), so two letters are spared.
+    prefixes = sorted({t[: max(3, len(t) - 2)] for t in terms}, key=len, reverse=True)
+    starts = re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(p) for p in prefixes))
     hits = []
     for m in starts.finditer(folded):
         term = normalise(text[m.start() : m.end()], True, True)
         if term in terms:
             hits.append((m.start(), term))
     if not hits:
+        return None
+    if len(text) <= size:
         return 0, len(text)
     best, best_start, lo = (-1, -1), 0, 0
     for hi in range(len(hits)):
@@ -77,8 +84,9 @@ def snippet(text: str, terms: frozenset[str]) -> str:
     `frappe aérienne` too. Without a match, the opening of the text is shown.
     """
     text = " ".join(text.split())  # paragraphs joined: a snippet is one line
-    if terms:
-        start, end = densest_window(text, terms)
+    window = densest_window(text, terms)
+    if window:
+        start, end = window
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // FRAGMENTS + 10, surround=40)
         marked = highlight.highlight(
             text[start:end], terms, _ANALYZER, fragmenter, MarkFormatter(), top=FRAGMENTS,
