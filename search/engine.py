@@ -182,6 +182,9 @@ class Engine:
         reader = gen.searcher.reader()
         parsed = parse(req.q, reader, gen.vocabulary)
         matched = self._matching(gen, parsed.query)
+        if parsed.unseen and not matched.any():
+            parsed = parse(req.q, reader, gen.vocabulary, relax=True)
+            matched = self._matching(gen, parsed.query)
         if req.date_from is not None or req.date_to is not None:
             in_range = facets.date_mask(req.date_from, req.date_to)
         else:
@@ -321,7 +324,8 @@ class Engine:
         reader = gen.searcher.reader()
         literal = parse(parsed.text, reader, None)
         literal_hits = int(restrict(self._matching(gen, literal.query), *filters).sum())
-        suggested = parse(better, reader, None)
+        # Words the search ignored (no document has them) are ignored in the suggestion too.
+        suggested = parse(better, reader, gen.vocabulary, relax=True) if parsed.ignored else parse(better, reader, None)
         suggested_hits = int(restrict(self._matching(gen, suggested.query), *filters).sum())
         if suggested_hits > literal_hits and suggested_hits >= 2 * literal_hits:
             return better

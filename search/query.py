@@ -46,6 +46,7 @@ class ParsedQuery:
     proximity: query.Query | None = None  # bonus for the words standing close together
     corrected: dict[str, str] = field(default_factory=dict)  # typed word -> better spelling
     ignored: list[str] = field(default_factory=list)  # typed words no document contains, searched without
+    unseen: list[str] = field(default_factory=list)  # typed words kept though no document has that form
 
     @property
     def ranking(self) -> query.Query | None:
@@ -150,8 +151,13 @@ def _drop_everything(q: query.Query) -> query.Query:
     return q
 
 
-def parse(text: str, reader, vocabulary: Vocabulary | None) -> ParsedQuery:
-    """Parse `text` into a Whoosh query over the index read by `reader`."""
+def parse(text: str, reader, vocabulary: Vocabulary | None, relax: bool = False) -> ParsedQuery:
+    """Parse `text` into a Whoosh query over the index read by `reader`.
+
+    `relax`: for a query that found nothing, words typed in a form no document
+    has (`ares`) are ignored like unknown words, as search engines drop words
+    when nothing matches them all.
+    """
     cleaned = repair(text or "")
     if not cleaned:
         return ParsedQuery(text="", query=None)
@@ -168,10 +174,11 @@ def parse(text: str, reader, vocabulary: Vocabulary | None) -> ParsedQuery:
     q = q.accept(partial(_whole_person_values, reader))
     corrected: dict[str, str] = {}
     ignored: list[str] = []
+    unseen: list[str] = []
     if vocabulary is not None:
-        q, corrected, ignored = _tolerate_typos(q, cleaned, reader, vocabulary)
+        q, corrected, ignored, unseen = _tolerate_typos(q, cleaned, reader, vocabulary, relax)
     near = _proximity(cleaned, reader, corrected) if _is_simple(cleaned) else None
-    return ParsedQuery(text=cleaned, query=q, proximity=near, corrected=corrected, ignored=ignored)
+    return ParsedQuery(text=cleaned, query=q, proximity=near, corrected=corrected, ignored=ignored, unseen=unseen)
 
 
 def _whole_person_values(reader, node):
@@ -229,7 +236,7 @@ def _slip(word: str, st: str, reader, vocabulary: Vocabulary) -> tuple[_Slip, st
     return _Slip(alternatives, None, required=False), plausible[0][0] if plausible else stop.word
 
 
-def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
+def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary, relax: bool):
     """Match misspelt words tolerantly; note the likely corrections.
 
     A misspelt word is matched as any of its close spellings, blended to one
@@ -238,9 +245,15 @@ def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
     slips: dict[str, _Slip] = {}
     corrected: dict[str, str] = {}
     ignored: list[str] = []
+    unseen: list[str] = []
     for word, start, end in query_words(text):
         st = stem(word)
         found = _slip(word, st, reader, vocabulary)
+        if found is None and word not in vocabulary.df:
+            if not relax:
+                unseen.append(text[start:end])
+                continue
+            found = _Slip([], None, required=False, unknown=True), None
         if found:
             slips[st], better = found
             if better:
@@ -248,7 +261,7 @@ def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
             if slips[st].unknown:
                 ignored.append(text[start:end])
     if not slips:
-        return q, corrected, ignored
+        return q, corrected, ignored, unseen
 
     optional: list[query.Query] = []
 
@@ -273,10 +286,10 @@ def _tolerate_typos(q, text: str, reader, vocabulary: Vocabulary):
 
     rewritten = q.accept(rewrite).normalize()
     if rewritten is query.NullQuery:  # nothing left to search: no document matches
-        return q, corrected, []
+        return q, corrected, [], unseen
     if optional:
         rewritten = query.AndMaybe(rewritten, query.Or(optional))
-    return rewritten, corrected, ignored
+    return rewritten, corrected, ignored, unseen
 
 
 def _doc_frequency(reader, st: str) -> int:

@@ -76,9 +76,16 @@ def test_a_word_no_document_contains_is_ignored_and_said_so(client):
     data = search(client, q="Barkhane zzzq")
     assert sorted(r["id"] for r in data["results"]) == ["d4", "d5"] and data["ignored"] == ["zzzq"]
     page = client.get("/?q=Barkhane+zzzq").get_data(as_text=True)
-    assert "Aucun document ne contient « zzzq »" in page
+    assert "Aucun document ne contient tous les mots : « zzzq » a été ignoré" in page
     alone = search(client, q="zzzq")  # nothing left to search: nothing found, not everything
     assert alone["total"] == 0 and alone["ignored"] == []
+
+
+def test_when_nothing_has_all_the_words_a_form_no_document_has_is_left_out(client):
+    # `soldat` is in no document as typed (d4 says `soldats`) and nothing has it with Gaza.
+    assert search(client, q="soldat Barkhane")["ignored"] == []
+    data = search(client, q="soldat Gaza")
+    assert [r["id"] for r in data["results"]] == ["d5"] and data["ignored"] == ["soldat"]
 
 
 def test_two_swapped_letters_count_as_one_typo(client):
