@@ -2,7 +2,8 @@
 
 A run of capitalised words is a person when it starts with a known first name
 (the ~48k international first names shipped by `gender-guesser`) or follows a
-title cue ("M.", "le président", "la ministre des Armées" …). Within one
+title cue ("M.", "le président", "la ministre des Armées" …) or a role in
+apposition ("le négociateur palestinien, Saëb Erakat"). Within one
 article, every mention of a person ("Jens Stoltenberg", "M. Stoltenberg",
 "Stoltenberg") is reduced to its fullest form. Corpus-wide merging of
 variants lives in `indexer/person_merge.py`.
@@ -20,8 +21,11 @@ _LOW = "a-zà-öø-ÿœ"
 # A capitalised word: "Stoltenberg", "Jean-Yves", "O'Rourke", "Ing-wen", "al-Sarraj".
 _CAP = rf"(?:(?:al|el)-)?(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:-[{_UP}{_LOW}][{_LOW}]+)*"
 _PARTICLE = r"(?:de|du|des|di|da|dos|das|del|della|van|von|der|den|ben|bin|ibn|al|el|y|ould|abou|abu|bou|le|la)"
+# Elided words glued to a name: "d'Emmanuel Macron", "qu'Emmanuel Macron"; capital
+# N' and M' open names themselves ("N'Golo Kanté", "M'Bala").
+_ELISION = r"(?:[dlDLjnstcm]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)"
 RUN_RE = re.compile(
-    rf"(?<![\w'’-])(?:[dlDL]['’](?=[{_UP}]))?({_CAP}(?:\s{_PARTICLE}){{0,2}}(?:\s{_CAP}){{0,5}})(?![\w'’-])"
+    rf"(?<![\w'’-])(?:{_ELISION}['’](?=[{_UP}]))?({_CAP}(?:\s{_PARTICLE}){{0,2}}(?:\s{_CAP}){{0,5}})(?![\w'’-])"
 )
 MAX_NAME_TOKENS = 4
 
@@ -146,6 +150,10 @@ _ROLE_AFTER = re.compile(
     r"^\s*,\s+(?:l['’]|le\s+|la\s+|un\s+|une\s+|son\s+|sa\s+|leur\s+)?(?:[\w-]+\s+){0,2}?(\w[\w-]*)"
 )
 
+# The same apposition before the name: "le ministre jordanien des Affaires étrangères, Aymen al-Safadi".
+_APPOSED_SEGMENT = re.compile(r"([^.;:!?\n,«»\"]{1,80}),\s*$")
+_DETERMINED = re.compile(r"\b(?:le|la|l['’]|son|sa|leur|un|une)\s*([\w-]+)", re.I)
+
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
@@ -198,6 +206,11 @@ def _role_after(text: str, end: int) -> bool:
     return bool(m) and fold(m.group(1)) in CUES
 
 
+def _role_before(text: str, start: int) -> bool:
+    m = _APPOSED_SEGMENT.search(text[max(0, start - 100) : start])
+    return bool(m) and any(fold(w) in CUES for w in _DETERMINED.findall(m.group(1)))
+
+
 def _thing_before(text: str, start: int) -> bool:
     m = re.search(r"([\w-]+)\s+(?:[dl]['’])?$", text[max(0, start - 30) : start])
     return bool(m) and fold(m.group(1)) in THING_CUES
@@ -243,7 +256,9 @@ def _person(tokens: list[str], text: str, start: int, end: int, cued: bool) -> l
         return None
     if cued or _has_cue(text, start):
         return name
-    if len(name) >= 2 and (_SPEECH_BEFORE.search(text[max(0, start - 60) : start]) or _role_after(text, end)):
+    if len(name) >= 2 and (
+        _SPEECH_BEFORE.search(text[max(0, start - 60) : start]) or _role_after(text, end) or _role_before(text, start)
+    ):
         return name
     return None
 
