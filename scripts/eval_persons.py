@@ -4,7 +4,10 @@ Scores the persons Vigie extracts for each gold article (33 corpus articles and
 the two seeds) as ../shared/eval/score_persons.py does: micro precision,
 recall and F1, a predicted name matching a gold name or alias once.
 
-    python scripts/eval_persons.py [--shared ../shared] [-v]
+    python scripts/eval_persons.py [--shared ../shared] [-v] [--index DIR]
+
+With --index, the values the index serves for the gold articles it holds are
+scored instead: what the API and the person facet show, after corpus merging.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from indexer.persons import extract
 from indexer.sources import discover, file_hash, load, read_bytes
+from search.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,13 +65,30 @@ def gold_documents(shared: Path) -> dict[str, tuple[str, str, str | None]]:
     return docs
 
 
-def evaluate(shared: Path, verbose: bool = False) -> dict[str, float]:
+def evaluate(shared: Path, verbose: bool = False, index: Path | None = None) -> dict[str, float]:
+    """Micro precision/recall/F1 of the extractor on each gold article or, with
+    `index`, of the corpus-merged values the index serves for the gold
+    articles it holds (others are skipped)."""
     gold = [json.loads(l) for l in (shared / "eval/persons-dev.jsonl").read_text().splitlines() if l.strip()]
-    docs = gold_documents(shared)
-    tp = fp = fn = 0
+    if index is None:
+        docs = gold_documents(shared)
+
+        def predict(doc_id: str) -> list[str] | None:
+            return extract(*docs[doc_id])
+    else:
+        engine = Engine(index)
+
+        def predict(doc_id: str) -> list[str] | None:
+            doc = engine.document(doc_id)
+            return None if doc is None else doc["persons"]
+
+    tp = fp = fn = articles = 0
     for entry in gold:
-        title, text, author = docs[entry["id"]]
-        predicted = list(dict.fromkeys(norm(n) for n in extract(title, text, author)))
+        names = predict(entry["id"])
+        if names is None:
+            continue
+        articles += 1
+        predicted = list(dict.fromkeys(norm(n) for n in names))
         m = matched(predicted, entry["persons"])
         tp, fp, fn = tp + m, fp + len(predicted) - m, fn + len(entry["persons"]) - m
         if verbose and (len(predicted) != m or len(entry["persons"]) != m):
@@ -78,19 +99,20 @@ def evaluate(shared: Path, verbose: bool = False) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "articles": articles}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--index", type=Path, help="score the values this index serves (corpus-merged) instead")
     args = parser.parse_args(argv)
     if not (args.shared / "eval/persons-dev.jsonl").exists():
         print(f"no gold set under {args.shared}", file=sys.stderr)
         return 2
-    s = evaluate(args.shared, args.verbose)
-    print(f"precision {s['precision']:.4f} recall {s['recall']:.4f} f1 {s['f1']:.4f} "
+    s = evaluate(args.shared, args.verbose, args.index)
+    print(f"{s['articles']} articles: precision {s['precision']:.4f} recall {s['recall']:.4f} f1 {s['f1']:.4f} "
           f"(tp {s['tp']} fp {s['fp']} fn {s['fn']})")
     return 0
 
