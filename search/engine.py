@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +38,7 @@ PERSON_FACET_SIZE = 20
 SOURCE_FACET_SIZE = 30
 SIMILAR_COUNT = 5
 SNIPPET_CACHE_SIZE = 20_000
+STORED_CACHE_SIZE = 1_000
 RESCORE_DEPTH = 100  # top documents re-ranked by the proximity bonus
 # Title matters more than body; short titles should not be over-rewarded.
 SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, lead_B=0.3)
@@ -54,6 +57,7 @@ class Generation:
     person_totals: np.ndarray
     evaluator: QueryEvaluator
     feedback: Feedback
+    stored: Callable[[int], dict]  # a document's stored fields, recent ones remembered
     # (document number, highlighted terms) -> snippet: a facet click or the next
     # page re-runs the same words over many of the same documents.
     snippets: dict = field(default_factory=dict)
@@ -68,6 +72,8 @@ class Generation:
         for subsearcher, _ in searcher.leaf_searchers():  # open stored-field files now, not on a request
             if subsearcher.doc_count():
                 subsearcher.stored_fields(next(subsearcher.reader().all_doc_ids()))
+        # Feedback reads the best hits' stored text, then the page shows them: read once.
+        stored = lru_cache(maxsize=STORED_CACHE_SIZE)(searcher.stored_fields)
         return cls(
             path=path,
             searcher=searcher,
@@ -75,7 +81,8 @@ class Generation:
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=facets.person.counts(facets.live),
             evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS),
-            feedback=Feedback(searcher),
+            feedback=Feedback(searcher, stored),
+            stored=stored,
         )
 
 
@@ -205,7 +212,7 @@ class Engine:
         terms = self._highlight_terms(parsed, reader)
         results, texts = [], []
         for docnum, score in page_docs:
-            stored = gen.searcher.stored_fields(docnum)
+            stored = gen.stored(docnum)
             results.append(_hit_record(stored, score, self._snippet(gen, docnum, stored, terms)))
             texts.append(f"{stored.get('title', '')}\n{stored.get('body', '')}")
 

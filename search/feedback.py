@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 
 from indexer.french import terms
 from search.matching import doc_frequencies
@@ -23,8 +24,8 @@ DOC_CACHE_SIZE = 5_000
 class Feedback:
     """Expansion terms of a set of documents; analysed bodies cached per generation."""
 
-    def __init__(self, searcher):
-        self.searcher = searcher
+    def __init__(self, searcher, stored: Callable[[int], dict]):
+        self.stored = stored
         self.reader = searcher.reader()
         self.doc_count = self.reader.doc_count_all()
         self._docs: dict[int, tuple[Counter, int]] = {}
@@ -33,7 +34,7 @@ class Feedback:
     def _terms_of(self, docnum: int) -> tuple[Counter, int]:
         cached = self._docs.get(docnum)
         if cached is None:
-            body = self.searcher.stored_fields(docnum).get("body", "")
+            body = self.stored(docnum).get("body", "")
             counts = Counter(terms(body))
             cached = (counts, sum(counts.values()) or 1)
             if len(self._docs) >= DOC_CACHE_SIZE:
