@@ -4,7 +4,9 @@ from hypothesis import strategies as st
 
 
 SYNTAX = st.sampled_from(['"', "(", ")", "*", "-", "+", ":", "OR", "AND", "NOT", "person:", "source:", "title:",
-                          "~", "^", "[", "]", "{", "}", "\\", "'", "’", "«", "»", " ", "otan", "défense", "é"])
+                          "~", "^", "[", "]", "{", "}", "\\", "'", "’", "«", "»", " ", "otan", "défense", "é",
+                          # misspelt, stop-word slips, unknown words: the typo paths
+                          "Barkane", "cotnre", "eruopéenne", "zzzq", "Syire", "soldat"])
 QUERIES = st.one_of(st.text(max_size=80), st.lists(SYNTAX, max_size=25).map("".join),
                     st.lists(SYNTAX, max_size=25).map(" ".join))
 
