@@ -209,9 +209,9 @@ def _slip(word: str, st: str, reader, vocabulary: Vocabulary) -> tuple[_Slip, st
     An unseen plural (`embargos`) shares its stem with a correction and is kept.
     A slip on a stop word (`cotnre`) is dropped like the stop word, unless a
     common word is as close (`amres`: armes or après?) or the word itself is in
-    a few documents: then it is optional, its spellings only add score. A word with no document and
-    no correction (too short to correct, `Paly`) is dropped and reported, so
-    that the other words still find something.
+    a few documents: then it is optional, its spellings only add score. A word
+    with no document and no correction (too short to correct, `Paly`) is
+    dropped and reported, so that the other words still find something.
     """
     if vocabulary.df.get(word, 0) > RARE_DOCS:
         return None
