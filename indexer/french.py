@@ -56,7 +56,7 @@ _stemmer = FrenchStemmer()
 
 # Bumped whenever the terms produced for a word change: an index written with
 # another version is rebuilt in full (see indexer.schema.compatible).
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 # Nouns in -eu/-ou whose plural takes an x (French grammar's closed lists);
 # other words in -eux/-oux are singular (`dangereux`, `jaloux`).
@@ -73,12 +73,12 @@ def fold(word: str) -> str:
 
 
 def singular(folded: str) -> str:
-    """The word without its plural mark, so both numbers share one stem.
+    """The word without its plural mark: an s, unless after a (`bras`, `cas`,
+    `Hamas`) or another s; an x after French grammar's -eu/-ou nouns (`lieux`).
 
-    Snowball removes a final s only when no other suffix rule fired, so
-    `retraits` → retrait but `retrait` → retr, `essais` → essais but `essai` →
-    essai. An s is dropped unless it follows a (`bras`, `cas`, `Hamas`,
-    `Damas`) or another s; x only after the nouns that take it.
+    Snowball removes a final s only when no other suffix rule fired, and never
+    after a vowel: alone, it stems `retrait` to retr but `retraits` to
+    retrait, and keeps `essais` apart from `essai`.
     """
     if len(folded) > 3:
         last, before = folded[-1], folded[-2]
@@ -89,16 +89,30 @@ def singular(folded: str) -> str:
     return folded
 
 
+_INFLECTIONS = ("s", "e", "es", "x")
+
+
 @lru_cache(maxsize=None)
 def stem(folded: str) -> str:
-    """Snowball French stem of an already folded word, singular and plural alike.
+    """Snowball French stem of an already folded word, the same for its number and gender.
 
     Stemming the folded form (not the accented one) is what makes `défense`
-    and `defense` land on the same term, whatever the user typed.
+    and `defense` land on the same term, whatever the user typed. Snowball
+    runs its suffix rules once: when all it removed is an inflection (s, e,
+    es, x), the rest may still carry a suffix the other forms lose, so the
+    rest is stemmed again: `française` → français → franc like `français`,
+    `blessées` → blessé → bless like `blessé`.
     """
     if folded.isdigit():
         return folded
-    return _stemmer.stem(singular(folded))
+    word = singular(folded)
+    result = _stemmer.stem(word)
+    while result != word and word.startswith(result) and word[len(result):] in _INFLECTIONS:
+        shorter = singular(result)
+        if len(shorter) >= len(word):
+            break
+        word, result = shorter, _stemmer.stem(shorter)
+    return result
 
 
 @lru_cache(maxsize=None)

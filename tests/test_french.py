@@ -26,6 +26,13 @@ def test_singular_and_plural_always_share_a_stem():
     assert analyze("bras") == ["bras"] and analyze("dangereux") == analyze("dangereuse")
 
 
+def test_masculine_feminine_and_participles_share_a_stem():
+    # Snowball alone: français → franc but française → francais, blessé → bless but blessées → blesse.
+    for forms in [("français", "française", "françaises"), ("blessé", "blessée", "blessés", "blessées"),
+                  ("petit", "petite", "petits", "petites"), ("chinois", "chinoise"), ("tué", "tuées")]:
+        assert len({tuple(analyze(f)) for f in forms}) == 1, forms
+
+
 def test_ligatures_and_acronyms_fold():
     assert analyze("œuvre") == analyze("oeuvre")
     assert analyze("OTAN") == analyze("Otan") == analyze("otan")
