@@ -55,7 +55,8 @@ def compatible(schema: fields.Schema) -> bool:
     """Whether an index written with `schema` can be read and updated with SCHEMA.
 
     An index built by an older Vigie (another field set, another analyzer
-    version) must be rebuilt in full: reindex does so by itself, and the server refuses it with a message.
+    version) must be rebuilt in full: reindex does so by itself, and the
+    server refuses it with a message.
     """
     def shape(s: fields.Schema) -> list[tuple[str, str]]:
         return sorted((name, type(field).__name__) for name, field in s.items())

@@ -210,11 +210,11 @@ class Engine:
         start = (req.page - 1) * req.per_page
         page_docs = self._page(gen, parsed, req, final, matched, start)
         terms = self._highlight_terms(parsed, reader)
-        results, texts = [], []
+        results, shown = [], []
         for docnum, score in page_docs:
             stored = gen.stored(docnum)
+            shown.append(stored)
             results.append(_hit_record(stored, score, self._snippet(gen, docnum, stored, terms)))
-            texts.append(f"{stored.get('title', '')}\n{stored.get('body', '')}")
 
         sources, _ = facets.source.top(restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
         persons, person_distinct = facets.person.top(
@@ -226,7 +226,7 @@ class Engine:
             "page": req.page,
             "per_page": req.per_page,
             "took_ms": 0.0,
-            "suggestion": self._suggestion(gen, parsed, texts, restrict, in_range, by_source, by_person),
+            "suggestion": self._suggestion(gen, parsed, shown, restrict, in_range, by_source, by_person),
             "ignored": parsed.ignored,
             "results": results,
             "facets": {
@@ -319,11 +319,12 @@ class Engine:
                     terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(terms)
 
-    def _suggestion(self, gen, parsed: ParsedQuery, texts: list[str], restrict, *filters) -> str | None:
+    def _suggestion(self, gen, parsed: ParsedQuery, shown: list[dict], restrict, *filters) -> str | None:
         """A better-spelt query, when it has clearly more hits than the literal one,
         its words spelt as the documents shown spell them."""
         if not parsed.corrected:
             return None
+        texts = [f"{stored.get('title', '')}\n{stored.get('body', '')}" for stored in shown]
         spelt = surface_forms(texts, set(parsed.corrected.values()))
         better = suggestion_text(parsed.text, {typed: spelt.get(c, c) for typed, c in parsed.corrected.items()})
         if better is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from unidecode import unidecode
@@ -38,6 +39,16 @@ def _one_to_one_folding() -> dict[int, str]:
 _FOLD = _one_to_one_folding()
 
 
+@lru_cache(maxsize=1024)
+def _word_starts(terms: frozenset[str]) -> re.Pattern:
+    """Words that may stem to one of `terms`: stems are mostly prefixes of their
+    words, but Snowball rewrites some endings (`généraux` → general,
+    `violemment` → violent), so two letters are spared. Compiled once per query,
+    not per document."""
+    prefixes = sorted({t[: max(3, len(t) - 2)] for t in terms}, key=len, reverse=True)
+    return re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(p) for p in prefixes))
+
+
 def densest_window(text: str, terms: frozenset[str], size: int = WINDOW_CHARS) -> tuple[int, int] | None:
     """The `size`-character span of `text` holding the most distinct query terms,
     None when no word of `text` is one of them.
@@ -50,12 +61,8 @@ def densest_window(text: str, terms: frozenset[str], size: int = WINDOW_CHARS) -
     if not terms:
         return None
     folded = text.lower().translate(_FOLD)
-    # Stems are mostly prefixes of their words; Snowball rewrites some endings
-    # (`généraux` → general, `violemment` → violent), so two letters are spared.
-    prefixes = sorted({t[: max(3, len(t) - 2)] for t in terms}, key=len, reverse=True)
-    starts = re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(p) for p in prefixes))
     hits = []
-    for m in starts.finditer(folded):
+    for m in _word_starts(terms).finditer(folded):
         term = normalise(text[m.start() : m.end()], True, True)
         if term in terms:
             hits.append((m.start(), term))
