@@ -34,7 +34,9 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
 
 
-def _int(name: str, raw: str | None, default: int, lo: int, hi: int) -> int:
+def whole_number(name: str, raw: str | None, default: int, lo: int, hi: int) -> int:
+    """`raw` as an int in [lo, hi] (`default` when absent): the parse is the check, so
+    digits `int()` refuses (superscripts) are a 400, never a 500."""
     if raw is None or raw == "":
         return default
     try:
@@ -90,6 +92,6 @@ def parse_request(args) -> SearchRequest:
         date_from=date_from,
         date_to=date_to,
         sort=sort,
-        page=_int("page", args.get("page"), 1, 1, MAX_PAGE),
-        per_page=_int("per_page", args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        page=whole_number("page", args.get("page"), 1, 1, MAX_PAGE),
+        per_page=whole_number("per_page", args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
     )

@@ -30,7 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from web.api import api
     from web.pages import pages
+    from web.security import DocumentIdConverter, add_security_headers
 
+    app.url_map.converters["docid"] = DocumentIdConverter
+    app.url_map.merge_slashes = False  # an id may hold "//"
+    app.after_request(add_security_headers)
     app.register_blueprint(api)
     app.register_blueprint(pages)
     return app

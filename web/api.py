@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from search.engine import Engine
-from search.params import InvalidParameter, parse_request
+from search.params import InvalidParameter, parse_request, whole_number
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,7 +25,7 @@ def search():
     return jsonify(engine().search(parse_request(request.args)))
 
 
-@api.get("/documents/<path:doc_id>")
+@api.get("/documents/<docid:doc_id>")
 def document(doc_id: str):
     doc = engine().document(doc_id)
     if doc is None:
@@ -35,8 +35,6 @@ def document(doc_id: str):
 
 @api.get("/facets/person")
 def person_values():
-    raw_limit = request.args.get("limit") or "20"
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_AUTOCOMPLETE:
-        raise InvalidParameter("limit", f"must be a whole number from 1 to {MAX_AUTOCOMPLETE}")
+    limit = whole_number("limit", request.args.get("limit"), 20, 1, MAX_AUTOCOMPLETE)
     prefix = request.args.get("prefix", "")
-    return jsonify(prefix=prefix, values=engine().person_values(prefix, int(raw_limit)))
+    return jsonify(prefix=prefix, values=engine().person_values(prefix, limit))

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, render_template, request
 from search.engine import IndexUnavailable
 from search.params import InvalidParameter, parse_request
 from web.api import engine
+from web.security import safe_url
 
 pages = Blueprint("pages", __name__)
 
@@ -77,13 +78,13 @@ def search_page():
                            sort_labels=SORT_LABELS, url_with=url_with)
 
 
-@pages.get("/documents/<path:doc_id>")
+@pages.get("/documents/<docid:doc_id>")
 def document_page(doc_id: str):
     doc = engine().document(doc_id)
     if doc is None:
         return render_template("error.html", title="Document introuvable",
                                message=f"Aucun document n'a l'identifiant « {doc_id} »."), 404
-    return render_template("document.html", doc=doc)
+    return render_template("document.html", doc=doc, link=safe_url(doc["url"]))
 
 
 @pages.get("/aide")
