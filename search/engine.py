@@ -30,6 +30,7 @@ from search.params import SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
 from search.snippets import snippet
 from search.suggest import Vocabulary, surface_forms
+from search.tiers import Tiers, ranking_query, tiers, word_clauses
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,9 @@ def _public(stored: dict) -> dict:
     }
 
 
-def _hit_record(stored: dict, score: float | None, snippet_html: str) -> dict:
-    return _public(stored) | {"score": None if score is None else round(float(score), 4), "snippet": snippet_html}
+def _hit_record(stored: dict, score: float | None, snippet_html: str, all_words: bool) -> dict:
+    return _public(stored) | {"score": None if score is None else round(float(score), 4), "snippet": snippet_html,
+                              "all_words": all_words}
 
 
 def _scores_of(searcher, q, docnums: list[int]):
@@ -121,6 +123,11 @@ def _scores_of(searcher, q, docnums: list[int]):
                 matcher.skip_to(d)
             if matcher.is_active() and matcher.id() == d:
                 yield d + offset, matcher.score()
+
+
+def _tier_of(tiered: Tiers | None, docnums: np.ndarray) -> np.ndarray:
+    """Words missing in each document (all zero without tiers)."""
+    return tiered.missing[docnums] if tiered is not None else np.zeros(len(docnums), dtype=np.int16)
 
 
 class Engine:
@@ -192,6 +199,10 @@ class Engine:
         if parsed.unseen and not matched.any():
             parsed = parse(req.q, reader, gen.vocabulary, relax=True)
             matched = self._matching(gen, parsed.query)
+        tiered = self._tiers(gen, parsed, req)
+        all_words = matched
+        if tiered is not None:
+            matched = tiered.matched & gen.facets.live
         if req.date_from is not None or req.date_to is not None:
             in_range = facets.date_mask(req.date_from, req.date_to)
         else:
@@ -208,13 +219,14 @@ class Engine:
         final = restrict(matched, in_range, by_source, by_person)
         total = int(final.sum())
         start = (req.page - 1) * req.per_page
-        page_docs = self._page(gen, parsed, req, final, matched, start)
+        page_docs = self._page(gen, parsed, req, final, matched, start, tiered)
         terms = self._highlight_terms(parsed, reader)
         results, shown = [], []
         for docnum, score in page_docs:
             stored = gen.stored(docnum)
             shown.append(stored)
-            results.append(_hit_record(stored, score, self._snippet(gen, docnum, stored, terms)))
+            snippet_html = self._snippet(gen, docnum, stored, terms)
+            results.append(_hit_record(stored, score, snippet_html, bool(all_words[docnum])))
 
         sources, _ = facets.source.top(restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
         persons, person_distinct = facets.person.top(
@@ -223,6 +235,7 @@ class Engine:
         response = {
             "query": req.q,
             "total": total,
+            "total_all_words": total if tiered is None else int((final & all_words).sum()),
             "page": req.page,
             "per_page": req.per_page,
             "took_ms": 0.0,
@@ -254,47 +267,72 @@ class Engine:
             return gen.facets.live.copy()
         return gen.evaluator.mask(q)
 
-    def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start) -> list:
-        """(docnum, score) of the requested page."""
+    @staticmethod
+    def _tiers(gen: Generation, parsed: ParsedQuery, req: SearchRequest) -> Tiers | None:
+        """Documents missing one word of a plain query of several words, unless `match=all`."""
+        clauses = word_clauses(parsed.query, parsed.text) if req.match == "most" else None
+        return tiers(clauses, gen.evaluator.mask, gen.facets.live) if clauses else None
+
+    def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered) -> list:
+        """(docnum, score) of the requested page; documents with all the words first."""
         end = start + req.per_page
         if parsed.query is not None and req.sort == "relevance":
             try:
-                return self._ranked(gen, parsed, final, end)[start:end]
+                return self._ranked(gen, parsed, final, end, tiered)[start:end]
             except Unsupported:
-                narrowed = not np.array_equal(final, matched)
-                allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
-                hits = gen.searcher.search(parsed.ranking, limit=end, filter=allowed, terms=False)
-                return [(hit.docnum, hit.score) for hit in hits[start:end]]
+                return self._whoosh_ranked(gen, parsed, final, matched, end, tiered)[start:end]
         docnums = np.flatnonzero(final)
         keys = gen.facets.date_key[docnums]
         oldest_first = req.sort == "date"
         # Unknown dates (key 0) always come last; ties by document number.
         known = keys != 0
         primary = keys if oldest_first else -keys
-        order = np.lexsort((docnums, primary, ~known))
+        order = np.lexsort((docnums, primary, ~known, _tier_of(tiered, docnums)))
         return [(int(d), None) for d in docnums[order[start:end]]]
 
     @staticmethod
-    def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int) -> list:
-        """Top `end` (docnum, score): BM25F plus feedback, the first RESCORE_DEPTH re-ranked by proximity."""
+    def _whoosh_ranked(gen: Generation, parsed: ParsedQuery, final, matched, end: int, tiered) -> list:
+        """Top `end` (docnum, score) ranked by Whoosh (phrases, prefixes…), tier after tier."""
+        if tiered is None:
+            narrowed = not np.array_equal(final, matched)
+            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
+            return [(hit.docnum, hit.score)
+                    for hit in gen.searcher.search(parsed.ranking, limit=end, filter=allowed, terms=False)]
+        q = ranking_query(tiered)
+        if parsed.proximity is not None:
+            q = wq.AndMaybe(q, parsed.proximity)
+        found: list = []
+        for tier in range(tiered.allowed + 1):
+            docs = np.flatnonzero(final & (tiered.missing == tier))
+            if len(docs) and len(found) < end:
+                hits = gen.searcher.search(q, limit=end - len(found), filter=set(docs.tolist()), terms=False)
+                found.extend((hit.docnum, hit.score) for hit in hits)
+        return found
+
+    @staticmethod
+    def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int, tiered) -> list:
+        """Top `end` (docnum, score): BM25F plus feedback, the first RESCORE_DEPTH re-ranked by
+        proximity; documents missing a word after all those with every word."""
         docnums = np.flatnonzero(final)
+        tier = _tier_of(tiered, docnums)
         scores = gen.evaluator.scores(parsed.query)[docnums]
-        scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores)
+        scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores, tier)
         bonus = parsed.proximity
         depth = max(end, RESCORE_DEPTH) if bonus is not None else end
-        order = np.lexsort((docnums, -scores))[:depth]
+        order = np.lexsort((docnums, -scores, tier))[:depth]
         top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}
+        tier_of = dict(zip(docnums[order].tolist(), tier[order].tolist()))
         if bonus is not None and top:
             for docnum, score in _scores_of(gen.searcher, bonus, sorted(top)):
                 top[docnum] += score
-        return sorted(top.items(), key=lambda ds: (-ds[1], ds[0]))[:end]
+        return sorted(top.items(), key=lambda ds: (tier_of[ds[0]], -ds[1], ds[0]))[:end]
 
     @staticmethod
-    def _feedback_scores(gen: Generation, parsed: ParsedQuery, docnums: np.ndarray, scores: np.ndarray):
+    def _feedback_scores(gen: Generation, parsed: ParsedQuery, docnums: np.ndarray, scores: np.ndarray, tier):
         """Scores of the top documents' characteristic words, scaled to at most WEIGHT of the best score."""
         if len(docnums) < prf.MIN_FEEDBACK_DOCS:
             return 0.0
-        best = np.lexsort((docnums, -scores))[: prf.FEEDBACK_DOCS]
+        best = np.lexsort((docnums, -scores, tier))[: prf.FEEDBACK_DOCS]
         typed = {leaf.text for leaf in parsed.query.leaves() if isinstance(leaf, wq.Term)}
         terms = gen.feedback.expansion([int(d) for d in docnums[best]], typed)
         extra = sum((gen.evaluator.term_scores("body", t)[docnums] for t in terms), np.zeros(len(docnums)))

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 SORTS = ("relevance", "date", "-date")
+# `match`: "most" also finds documents missing one word of a plain query of 3+ words
+# (after all those with every word); "all" requires every word.
+MATCHES = ("most", "all")
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -32,6 +35,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    match: str = "most"  # one of MATCHES
 
 
 def whole_number(name: str, raw: str | None, default: int, lo: int, hi: int) -> int:
@@ -76,6 +80,9 @@ def parse_request(args) -> SearchRequest:
     sort = args.get("sort") or ("relevance")
     if sort not in SORTS:
         raise InvalidParameter("sort", f"must be one of {', '.join(SORTS)}, got {sort!r}")
+    match = args.get("match") or "most"
+    if match not in MATCHES:
+        raise InvalidParameter("match", f"must be one of {', '.join(MATCHES)}, got {match!r}")
     sources = [v for v in args.getlist("source") if v.strip()]
     persons = [v for v in args.getlist("person") if v.strip()]
     for name, values in (("source", sources), ("person", persons)):
@@ -94,4 +101,5 @@ def parse_request(args) -> SearchRequest:
         sort=sort,
         page=whole_number("page", args.get("page"), 1, 1, MAX_PAGE),
         per_page=whole_number("per_page", args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        match=match,
     )

@@ -16,9 +16,10 @@ def found(client, q, **params):
 
 def test_response_shape(client):
     data = search(client, q="défense")
-    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "suggestion", "ignored", "results", "facets"]
+    assert list(data) == ["query", "total", "total_all_words", "page", "per_page", "took_ms", "suggestion", "ignored",
+                          "results", "facets"]
     hit = data["results"][0]
-    assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet"]
+    assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet", "all_words"]
     assert isinstance(hit["source"], list) and isinstance(hit["persons"], list)
     assert set(data["facets"]) >= {"source", "person", "date"}
     assert set(data["facets"]["date"]) == {"year", "month"}

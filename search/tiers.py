@@ -1,0 +1,63 @@
+"""Matching beyond "all the words": documents missing one word rank after those with all.
+
+An analyst's 3–4-word query often has relevant articles that use another verb
+or a near-synonym for one of its words; requiring every word hides them. As
+Lucene's `minimum_should_match` and Meilisearch's `matchingStrategy`, a plain
+query of MIN_WORDS content words or more also matches documents that miss one
+of them, ranked after every document that has all of them. Queries with
+structure (phrases, OR, NOT, fields, prefixes) keep their exact meaning.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query
+
+MIN_WORDS = 3  # content words a query needs before one may be missing
+# Quotes, parentheses, prefixes, fields and operators give a query an exact meaning.
+_STRUCTURE = re.compile(r'["()*:]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """How many of the query's words each document misses."""
+
+    clauses: tuple[query.Query, ...]  # one per content word
+    missing: np.ndarray  # per document: words missing (0: all the words)
+    allowed: int  # documents missing up to this many words match
+
+    @property
+    def matched(self) -> np.ndarray:
+        return self.missing <= self.allowed
+
+    @property
+    def all_words(self) -> np.ndarray:
+        return self.missing == 0
+
+
+def word_clauses(q: query.Query | None, text: str) -> list[query.Query] | None:
+    """The clauses (one per content word, with its fields and spellings) of a
+    plain words query that may match with one word missing; None otherwise."""
+    if q is None or _STRUCTURE.search(text):
+        return None
+    core = q.a if isinstance(q, query.AndMaybe) else q  # optional typo spellings stay optional
+    if not isinstance(core, query.And) or len(core.subqueries) < MIN_WORDS:
+        return None
+    return list(core.subqueries)
+
+
+def tiers(clauses: list[query.Query], mask: Callable[[query.Query], np.ndarray], live: np.ndarray) -> Tiers:
+    """Tiers of the documents, from each word clause's mask of matching documents."""
+    present = np.zeros(len(live), dtype=np.int16)
+    for clause in clauses:
+        present += mask(clause)
+    missing = np.where(live, len(clauses) - present, len(clauses))
+    return Tiers(clauses=tuple(clauses), missing=missing, allowed=1)
+
+
+def ranking_query(t: Tiers) -> query.Query:
+    """What scores documents of every tier: the sum of the words they have."""
+    return query.Or(list(t.clauses))

@@ -1,0 +1,45 @@
+"""Matching beyond all the words: documents missing one word of a 3+-word query come after."""
+from tests.test_search_api import search
+
+
+def ids(data):
+    return [r["id"] for r in data["results"]]
+
+
+def test_documents_missing_one_word_come_after_those_with_all(client):
+    data = search(client, q="frappe aérienne israélienne")
+    assert ids(data) == ["d5", "d1"]  # d1: frappes aériennes, not israélienne
+    assert data["total"] == 2 and data["total_all_words"] == 1
+    assert [r["all_words"] for r in data["results"]] == [True, False]
+
+
+def test_match_all_restores_strict_matching(client):
+    data = search(client, q="frappe aérienne israélienne", match="all")
+    assert ids(data) == ["d5"] and data["total"] == data["total_all_words"] == 1
+
+
+def test_sorting_by_date_keeps_documents_with_all_the_words_first(client):
+    data = search(client, q="frappe aérienne israélienne", sort="-date")
+    assert ids(data) == ["d5", "d1"]  # d5 has no date, d1 has one: the tier decides first
+
+
+def test_two_words_phrases_or_and_fields_keep_their_exact_meaning(client):
+    assert search(client, q="frappe israélienne")["total"] == 1
+    for q in ['"frappe aérienne israélienne"', "frappe aérienne israélienne -Barkhane",
+              "(frappe OR raid) aérienne israélienne", "frappe aérienne title:israélienne"]:
+        data = search(client, q=q)
+        assert data["total"] == data["total_all_words"]
+        assert "d1" not in ids(data), q
+
+
+def test_a_bad_match_value_is_a_400(client):
+    resp = client.get("/api/search", query_string={"q": "otan", "match": "any"})
+    assert resp.status_code == 400 and resp.get_json()["parameter"] == "match"
+
+
+def test_the_page_shows_where_documents_missing_a_word_begin(client):
+    html = client.get("/", query_string={"q": "frappe aérienne israélienne"}).get_data(as_text=True)
+    assert html.count("Résultats contenant une partie des mots") == 1
+    assert html.index("Gaza") < html.index("Résultats contenant une partie des mots") < html.index("positions kurdes")
+    strict = client.get("/", query_string={"q": "frappe aérienne israélienne", "match": "all"}).get_data(as_text=True)
+    assert "Résultats contenant une partie des mots" not in strict
