@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 export VIGIE_INDEX ?= index
+SEEDS ?= seeds
 BENCH_CORPUS ?= ../shared/corpus/orangesum-defence-5k.jsonl
 
 .PHONY: run test install install-test install-browser index bench eval clean
@@ -21,8 +22,9 @@ install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 
 # Exit status 1 means some files failed (reported by name): serve the rest anyway.
+# Any other failure (4: reindex crashed, 3: another one runs) stops here.
 index: install
-	$(BIN)/python scripts/reindex.py --seeds seeds --index $(VIGIE_INDEX) || [ $$? -eq 1 ]
+	$(BIN)/python scripts/reindex.py --seeds $(SEEDS) --index $(VIGIE_INDEX) || [ $$? -eq 1 ]
 
 # Install, index seeds/ (incrementally) and serve with gunicorn.
 run: index

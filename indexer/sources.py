@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 from indexer.document import Document
 from indexer.metadata import find_date, parse_raw_text
 from indexer.persons import extract
+from indexer.sanitize import sanitised
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +92,33 @@ def file_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# A text has next to no control characters; bytes that are not text, decoded as
+# latin-1 (which decodes anything), are about a quarter C0/C1 controls.
+BINARY_SAMPLE_CHARS = 65_536
+BINARY_CONTROL_SHARE = 0.05
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def decode(data: bytes, rel: str) -> str:
-    """Text of a file: UTF-8 (with or without BOM), else cp1252, else latin-1."""
+    """Text of a file: UTF-8 (with or without BOM), else cp1252, else latin-1.
+
+    A file is binary, not text, when it has NUL bytes or when more than
+    BINARY_CONTROL_SHARE of its decoded characters are control characters
+    (tab and line breaks aside) or U+FFFD.
+    """
     if b"\x00" in data[:8192]:
         raise SourceError(rel, "binary file (NUL bytes), not text")
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
+            break
         except UnicodeDecodeError:
             continue
-    raise SourceError(rel, "undecodable text")  # pragma: no cover - latin-1 decodes all
+    sample = text[:BINARY_SAMPLE_CHARS]
+    controls = len(_CONTROL_RE.findall(sample))
+    if sample and controls > BINARY_CONTROL_SHARE * len(sample):
+        raise SourceError(rel, f"binary file ({controls / len(sample):.0%} control characters), not text")
+    return text
 
 
 def read_bytes(seed: SeedFile) -> bytes:
@@ -115,14 +134,16 @@ def read_bytes(seed: SeedFile) -> bytes:
 
 
 def load(seed: SeedFile, data: bytes, digest: str, persons: bool = True) -> tuple[list[Document], list[str]]:
-    """Documents of one file and the per-record problems found in it.
+    """Documents of one file, their text fields sanitised, and the per-record problems found in it.
 
     With `persons`, each document's persons are extracted (`persons_raw`).
     """
     docs, problems = _load(seed, data, digest)
+    docs = [sanitised(doc) for doc in docs]
     if persons:
+        author_is_byline = extension(seed.path) in TEXT_EXTS
         for doc in docs:
-            doc.persons_raw = extract(doc.title, doc.text, doc.author if extension(seed.path) in TEXT_EXTS else None)
+            doc.persons_raw = extract(doc.title, doc.text, doc.author if author_is_byline else None)
     return docs, problems
 
 
@@ -163,6 +184,8 @@ def _from_records(seed: SeedFile, records, digest: str, many: bool) -> tuple[lis
             docs.append(_from_record(seed, record, n if many else None, digest))
         except SourceError as exc:
             problems.append(f"{where}: {exc.reason}")
+        except Exception as exc:  # a bug on one record must not fail the file's other records
+            problems.append(f"{where}: {type(exc).__name__}: {exc}")
     if not docs and problems:
         raise SourceError(seed.rel, "; ".join(problems[:3]))
     return docs, problems
@@ -173,6 +196,24 @@ def _as_list(value) -> list[str]:
         return []
     values = value if isinstance(value, list) else [value]
     return [str(v).strip() for v in values if v is not None and str(v).strip()]
+
+
+def _field(record: dict, name: str, rel: str, kinds: tuple[type, ...] = (str,)) -> str | None:
+    """A record's field as text, None when absent; SourceError when it is of another type."""
+    value = record.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise SourceError(rel, f"field {name!r} must be text")
+    return str(value)
+
+
+def _sources_field(record: dict, rel: str) -> list[str]:
+    value = record.get("source")
+    values = value if isinstance(value, list) else [value]
+    if not all(v is None or isinstance(v, str) for v in values):
+        raise SourceError(rel, "field 'source' must be text or a list of texts")
+    return _as_list(value)
 
 
 def _iso_or_none(value) -> str | None:
@@ -191,25 +232,25 @@ def _iso_or_none(value) -> str | None:
 def _from_record(seed: SeedFile, record, n: int | None, digest: str) -> Document:
     if not isinstance(record, dict):
         raise SourceError(seed.rel, "record is not a JSON object")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    text = _field(record, "text", seed.rel)
+    if text is None or not text.strip():
         raise SourceError(seed.rel, "record has no text")
-    doc_id = record.get("id")
+    doc_id = _field(record, "id", seed.rel, (str, int))
     if doc_id in (None, ""):
         doc_id = seed.stem if n is None else f"{seed.stem}#{n}"
-    title = (record.get("title") or "").strip() or _first_line(text)
-    author = record.get("author")
-    text = text.strip()
+    title = (_field(record, "title", seed.rel) or "").strip() or _first_line(text)
+    author = _field(record, "author", seed.rel)
+    url = _field(record, "url", seed.rel)
     return Document(
-        id=str(doc_id),
+        id=doc_id,
         title=title,
-        text=text,
+        text=text.strip(),
         path=seed.rel,
         file_hash=digest,
-        sources=_as_list(record.get("source")),
-        date=_iso_or_none(record.get("date")),
-        author=str(author).strip() if author else None,
-        url=record.get("url") or None,
+        sources=_sources_field(record, seed.rel),
+        date=_iso_or_none(_field(record, "date", seed.rel)),
+        author=author.strip() if author else None,
+        url=url or None,
     )
 
 

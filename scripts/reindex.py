@@ -7,13 +7,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from pathlib import Path
 
 from indexer.store import default_index_dir
 from indexer.writer import ReindexBusy, reindex
 
-EXIT_FAILED_FILES = 1
+# 2 is argparse's usage error.
+EXIT_FAILED_FILES = 1  # the index is up to date with every readable file: serve it
 EXIT_BUSY = 3
+EXIT_CRASH = 4  # reindex itself failed: the index was left as it was, do not go on
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -71,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     except ReindexBusy as exc:
         print(f"reindex: {exc}; try again when it has finished", file=sys.stderr)
         return EXIT_BUSY
+    except Exception as exc:  # not a file's fault: its own exit status, so `make run` stops
+        traceback.print_exc()
+        print(f"reindex: crashed ({type(exc).__name__}: {exc}); the index was left as it was", file=sys.stderr)
+        return EXIT_CRASH
     finally:
         progress.close()
     for warning in summary.warnings:
