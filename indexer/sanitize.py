@@ -19,7 +19,6 @@ _INVALID = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 _INVALID_RE = re.compile(f"[{_INVALID}]")
 _VERTICAL_RE = re.compile("\r\n?|[\x0b\x0c\x85]")  # line breaks that become \n in a text
 _LINE_BREAK_RE = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")  # what a one-line value cannot hold
-_NAME_RE = re.compile(f"[\t\n{_INVALID}]")
 
 
 def clean_text(text: str) -> str:
@@ -30,6 +29,11 @@ def clean_text(text: str) -> str:
 def clean_line(value: str) -> str:
     """A one-line value (title, author, URL, source, id): no line break, no control character."""
     return _INVALID_RE.sub(REPLACEMENT, _LINE_BREAK_RE.sub(" ", value)).strip()
+
+
+def clean_id(value: str) -> str:
+    """An id: invalid code points replaced; tab and newline kept (any id has a working link)."""
+    return _INVALID_RE.sub(REPLACEMENT, value)
 
 
 def _optional_line(value: str | None) -> str | None:
@@ -47,11 +51,11 @@ def escape_name(name: str) -> str:
             return f"\\x{code - 0xDC00:02x}"
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    return _NAME_RE.sub(escape, name)
+    return _INVALID_RE.sub(escape, name)
 
 
 def is_clean_name(name: str) -> bool:
-    return _NAME_RE.search(name) is None
+    return _INVALID_RE.search(name) is None
 
 
 def sanitised(doc: Document) -> Document:
@@ -63,7 +67,7 @@ def sanitised(doc: Document) -> Document:
             sources.append(value)
     return replace(
         doc,
-        id=clean_line(doc.id),
+        id=clean_id(doc.id),
         title=clean_line(doc.title),
         text=clean_text(doc.text).strip(),
         sources=sources,
