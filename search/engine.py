@@ -22,13 +22,15 @@ from whoosh.scoring import BM25F
 from indexer import store
 from indexer.french import fold, stem
 from indexer.schema import compatible
+from search.budget import Budget, default_budget_ms
+from search.expand import Expander, bounded
 from search.facets import FacetData
 from search import feedback as prf
 from search.feedback import Feedback
-from search.matching import QueryEvaluator, Unsupported
-from search.params import SearchRequest
+from search.matching import QueryEvaluator, Unsupported, scores_of
+from search.params import TEXT_PAGE_CHARS, SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
-from search.snippets import snippet
+from search.snippets import opening, snippet
 from search.suggest import Vocabulary, surface_forms
 from search.tiers import Tiers, ranking_query, tiers, word_clauses
 
@@ -38,9 +40,11 @@ RELOAD_CHECK_SECONDS = 1.0
 PERSON_FACET_SIZE = 20
 SOURCE_FACET_SIZE = 30
 SIMILAR_COUNT = 5
+SIMILAR_TEXT_CHARS = 20_000  # the opening of a long article is what "similar" compares
 SNIPPET_CACHE_SIZE = 20_000
 STORED_CACHE_SIZE = 1_000
 RESCORE_DEPTH = 100  # top documents re-ranked by the proximity bonus
+EXPANDED_FIELDS = ("title", "lead", "body", "person", "source", "author")  # where prefixes expand
 # Title matters more than body; short titles should not be over-rewarded.
 SCORING = BM25F(B=0.75, K1=1.2, title_B=0.3, lead_B=0.3)
 
@@ -57,6 +61,7 @@ class Generation:
     vocabulary: Vocabulary
     person_totals: np.ndarray
     evaluator: QueryEvaluator
+    expander: Expander
     feedback: Feedback
     stored: Callable[[int], dict]  # a document's stored fields, recent ones remembered
     # (document number, highlighted terms) -> snippet: a facet click or the next
@@ -82,6 +87,7 @@ class Generation:
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=facets.person.counts(facets.live),
             evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS),
+            expander=Expander(searcher.reader(), EXPANDED_FIELDS),
             feedback=Feedback(searcher, stored),
             stored=stored,
         )
@@ -105,24 +111,14 @@ def _hit_record(stored: dict, score: float | None, snippet_html: str, all_words:
                               "all_words": all_words}
 
 
-def _scores_of(searcher, q, docnums: list[int]):
-    """(docnum, score) of `q` for the given sorted documents only.
-
-    Skips straight to each document in every segment instead of collecting
-    all of the query's matches as `Searcher.search(filter=…)` would.
-    """
-    for subsearcher, offset in searcher.leaf_searchers():
-        local = [d - offset for d in docnums if offset <= d < offset + subsearcher.doc_count_all()]
-        if not local:
-            continue
-        matcher = q.matcher(subsearcher, subsearcher.context())
-        for d in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < d:
-                matcher.skip_to(d)
-            if matcher.is_active() and matcher.id() == d:
-                yield d + offset, matcher.score()
+def _counted(*filters: np.ndarray | None) -> np.ndarray | None:
+    """The documents facet counting looks at: those failing at most one of the
+    filters (each facet is counted with the others' selections applied). None:
+    all of them; matching need only be exact there."""
+    present = [f for f in filters if f is not None]
+    if len(present) < 2:
+        return None
+    return sum((~f).astype(np.int8) for f in present) <= 1
 
 
 def _tier_of(tiered: Tiers | None, docnums: np.ndarray) -> np.ndarray:
@@ -133,9 +129,10 @@ def _tier_of(tiered: Tiers | None, docnums: np.ndarray) -> np.ndarray:
 class Engine:
     """Searches the live index of `index_dir` (VIGIE_INDEX)."""
 
-    def __init__(self, index_dir: Path, reload_check: float = RELOAD_CHECK_SECONDS):
+    def __init__(self, index_dir: Path, reload_check: float = RELOAD_CHECK_SECONDS, budget_ms: float | None = None):
         self.index_dir = Path(index_dir)
         self.reload_check = reload_check
+        self.budget_ms = default_budget_ms() if budget_ms is None else budget_ms
         self._gen: Generation | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -191,24 +188,26 @@ class Engine:
     # -- search ------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict:
         started = time.perf_counter()
+        budget = Budget(self.budget_ms)
         gen = self.generation()
         facets = gen.facets
         reader = gen.searcher.reader()
-        parsed = parse(req.q, reader, gen.vocabulary)
-        matched = self._matching(gen, parsed.query)
-        if parsed.unseen and not matched.any():
-            parsed = parse(req.q, reader, gen.vocabulary, relax=True)
-            matched = self._matching(gen, parsed.query)
-        tiered = self._tiers(gen, parsed, req)
-        all_words = matched
-        if tiered is not None:
-            matched = tiered.matched & gen.facets.live
         if req.date_from is not None or req.date_to is not None:
             in_range = facets.date_mask(req.date_from, req.date_to)
         else:
             in_range = None
         by_source = facets.source.docs_with(req.sources, facets.doc_count) if req.sources else None
         by_person = facets.person.docs_with(req.persons, facets.doc_count) if req.persons else None
+        counted = _counted(in_range, by_source, by_person)
+        parsed = bounded(parse(req.q, reader, gen.vocabulary), gen.expander)
+        matched = self._matching(gen, parsed.query, counted)
+        if parsed.unseen and not matched.any():
+            parsed = bounded(parse(req.q, reader, gen.vocabulary, relax=True), gen.expander)
+            matched = self._matching(gen, parsed.query, counted)
+        tiered = self._tiers(gen, parsed, req)
+        all_words = matched
+        if tiered is not None:
+            matched = tiered.matched & gen.facets.live
 
         def restrict(mask, *filters):
             for f in filters:
@@ -219,13 +218,13 @@ class Engine:
         final = restrict(matched, in_range, by_source, by_person)
         total = int(final.sum())
         start = (req.page - 1) * req.per_page
-        page_docs = self._page(gen, parsed, req, final, matched, start, tiered)
+        page_docs = self._page(gen, parsed, req, final, matched, start, tiered, budget)
         terms = self._highlight_terms(parsed, reader)
         results, shown = [], []
         for docnum, score in page_docs:
             stored = gen.stored(docnum)
             shown.append(stored)
-            snippet_html = self._snippet(gen, docnum, stored, terms)
+            snippet_html = self._snippet(gen, docnum, stored, terms, budget)
             results.append(_hit_record(stored, score, snippet_html, bool(all_words[docnum])))
 
         sources, _ = facets.source.top(restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
@@ -239,7 +238,9 @@ class Engine:
             "page": req.page,
             "per_page": req.per_page,
             "took_ms": 0.0,
-            "suggestion": self._suggestion(gen, parsed, shown, restrict, in_range, by_source, by_person),
+            "approximate": False,  # an optional stage was skipped for time (search/budget.py)
+            "suggestion": self._suggestion(gen, parsed, shown, restrict, in_range, by_source, by_person)
+            if parsed.corrected and budget.allows() else None,
             "ignored": parsed.ignored,
             "results": results,
             "facets": {
@@ -249,23 +250,27 @@ class Engine:
                 "date": facets.date_histogram(restrict(matched, by_source, by_person)),
             },
         }
+        response["approximate"] = budget.approximate
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
     @staticmethod
-    def _snippet(gen: Generation, docnum: int, stored: dict, terms: frozenset[str]) -> str:
+    def _snippet(gen: Generation, docnum: int, stored: dict, terms: frozenset[str], budget: Budget) -> str:
         key = (docnum, terms)
         found = gen.snippets.get(key)
         if found is None:
+            if not budget.allows():
+                return opening(stored.get("body", ""))
             if len(gen.snippets) >= SNIPPET_CACHE_SIZE:
                 gen.snippets.clear()
             found = gen.snippets[key] = snippet(stored.get("body", ""), terms)
         return found
 
-    def _matching(self, gen: Generation, q) -> np.ndarray:
+    def _matching(self, gen: Generation, q, within: np.ndarray | None = None) -> np.ndarray:
+        """Documents matching `q`, exact within `within` (None: everywhere)."""
         if q is None:
             return gen.facets.live.copy()
-        return gen.evaluator.mask(q)
+        return gen.evaluator.mask(q, within)
 
     @staticmethod
     def _tiers(gen: Generation, parsed: ParsedQuery, req: SearchRequest) -> Tiers | None:
@@ -273,12 +278,12 @@ class Engine:
         clauses = word_clauses(parsed.query, parsed.text) if req.match == "most" else None
         return tiers(clauses, gen.evaluator.mask, gen.facets.live) if clauses else None
 
-    def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered) -> list:
+    def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered, budget: Budget) -> list:
         """(docnum, score) of the requested page; documents with all the words first."""
         end = start + req.per_page
         if parsed.query is not None and req.sort == "relevance":
             try:
-                return self._ranked(gen, parsed, final, end, tiered)[start:end]
+                return self._ranked(gen, parsed, final, end, tiered, budget)[start:end]
             except Unsupported:
                 return self._whoosh_ranked(gen, parsed, final, matched, end, tiered)[start:end]
         docnums = np.flatnonzero(final)
@@ -310,20 +315,22 @@ class Engine:
         return found
 
     @staticmethod
-    def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int, tiered) -> list:
+    def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int, tiered, budget: Budget) -> list:
         """Top `end` (docnum, score): BM25F plus feedback, the first RESCORE_DEPTH re-ranked by
-        proximity; documents missing a word after all those with every word."""
+        proximity (both skipped when the budget is spent); documents missing a word after all
+        those with every word."""
         docnums = np.flatnonzero(final)
         tier = _tier_of(tiered, docnums)
         scores = gen.evaluator.scores(parsed.query)[docnums]
-        scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores, tier)
-        bonus = parsed.proximity
+        if len(docnums) >= prf.MIN_FEEDBACK_DOCS and budget.allows():
+            scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores, tier)
+        bonus = parsed.proximity if parsed.proximity is not None and budget.allows() else None
         depth = max(end, RESCORE_DEPTH) if bonus is not None else end
         order = np.lexsort((docnums, -scores, tier))[:depth]
         top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}
         tier_of = dict(zip(docnums[order].tolist(), tier[order].tolist()))
         if bonus is not None and top:
-            for docnum, score in _scores_of(gen.searcher, bonus, sorted(top)):
+            for docnum, score in scores_of(gen.searcher, bonus, sorted(top)):
                 top[docnum] += score
         return sorted(top.items(), key=lambda ds: (tier_of[ds[0]], -ds[1], ds[0]))[:end]
 
@@ -368,31 +375,41 @@ class Engine:
         if better is None:
             return None
         reader = gen.searcher.reader()
-        literal = parse(parsed.text, reader, None)
-        literal_hits = int(restrict(self._matching(gen, literal.query), *filters).sum())
+        within = restrict(gen.facets.live, *filters)
+        literal = bounded(parse(parsed.text, reader, None), gen.expander)
+        literal_hits = int(restrict(self._matching(gen, literal.query, within), *filters).sum())
         # Words the search ignored (no document has them) are ignored in the suggestion too.
         suggested = parse(better, reader, gen.vocabulary, relax=True) if parsed.ignored else parse(better, reader, None)
-        suggested_hits = int(restrict(self._matching(gen, suggested.query), *filters).sum())
+        suggested = bounded(suggested, gen.expander)
+        suggested_hits = int(restrict(self._matching(gen, suggested.query, within), *filters).sum())
         if suggested_hits > literal_hits and suggested_hits >= 2 * literal_hits:
             return better
         return None
 
     # -- documents -----------------------------------------------------------
-    def document(self, doc_id: str) -> dict | None:
-        """The stored document with up to five similar ones, or None."""
+    def document(self, doc_id: str, offset: int = 0, length: int = TEXT_PAGE_CHARS) -> dict | None:
+        """The stored document with up to five similar ones, or None; its text
+        from `offset`, at most `length` characters (a 50 MB article is served
+        in pages: `text_truncated`, `next_offset`)."""
         gen = self.generation()
         docnum = gen.searcher.document_number(id=doc_id)
         if docnum is None:
             return None
         stored = gen.searcher.stored_fields(docnum)
+        body = stored.get("body", "")
+        end = min(len(body), offset + length)
         return _public(stored) | {
-            "text": stored.get("body", ""),
+            "text": body[offset:end],
+            "text_offset": min(offset, len(body)),
+            "text_length": len(body),
+            "text_truncated": offset > 0 or end < len(body),
+            "next_offset": end if end < len(body) else None,
             "path": stored.get("path"),
             "similar": self._similar(gen, docnum, stored),
         }
 
     def _similar(self, gen: Generation, docnum: int, stored: dict) -> list[dict]:
-        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        text = f"{stored.get('title', '')}\n{stored.get('body', '')[:SIMILAR_TEXT_CHARS]}"
         hits = gen.searcher.more_like(docnum, "body", text=text, top=SIMILAR_COUNT, numterms=12)
         return [{"id": h["id"], "title": h.get("title", "")} for h in hits]
 

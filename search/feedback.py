@@ -19,6 +19,7 @@ EXPANSION_TERMS = 10  # words added
 WEIGHT = 0.7  # share of the best score the expansion can add at most
 MIN_FEEDBACK_DOCS = 3
 DOC_CACHE_SIZE = 5_000
+MAX_TEXT_CHARS = 20_000  # the opening of a long article is what feedback reads
 
 
 class Feedback:
@@ -34,7 +35,7 @@ class Feedback:
     def _terms_of(self, docnum: int) -> tuple[Counter, int]:
         cached = self._docs.get(docnum)
         if cached is None:
-            body = self.stored(docnum).get("body", "")
+            body = self.stored(docnum).get("body", "")[:MAX_TEXT_CHARS]
             counts = Counter(terms(body))
             cached = (counts, sum(counts.values()) or 1)
             if len(self._docs) >= DOC_CACHE_SIZE:

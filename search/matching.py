@@ -6,8 +6,16 @@ facets), and ranking word queries needs their BM25F scores: both are computed
 here with array operations on per-term (document numbers, term frequencies)
 arrays read once per index generation. The formulas are Whoosh's own (BM25F
 with per-field B, idf = log(N / (df + 1)) + 1, byte-encoded field lengths), so
-scores are the ones Whoosh would give. Phrases, prefixes and other positional
-queries fall back to Whoosh.
+scores are the ones Whoosh would give. Phrases are matched in two steps: the
+numpy AND of their words gives the candidates (within the documents the
+filters leave), Whoosh's phrase matcher checks positions on those only; their
+score is their words' (what Whoosh's span matcher gives). Prefixes arrive
+expanded into words (search/expand.py). Other queries fall back to Whoosh.
+
+This module and `_blocks` are the one place that reads Whoosh internals
+(`segment._terms`, the W3 matcher's `_read_ids`/`_read_weights`/`_next_block`,
+`BM25F._field_B`); tests/test_parity.py proves the scores equal Whoosh's public
+API and fails when an upgrade changes those internals.
 """
 from __future__ import annotations
 
@@ -61,10 +69,16 @@ class QueryEvaluator:
         self.reader = searcher.reader()
         self.live = live
         self.k1 = scoring.K1
+        schema = self.reader.schema
+        # Every scorable field a query can name (title/lead/body, person:, source:, author:).
+        fields = tuple(dict.fromkeys(fields + tuple(
+            name for name in ("person", "source", "author") if name in schema and schema[name].scorable)))
+        self.unscorable = {name for name, f in schema.items() if f.indexed and not f.scorable}
         self.b = {f: scoring._field_B.get(f, scoring.B) for f in fields}
         n = len(live)
+        # float32: lengths are byte-encoded (≤ 256 distinct values), exact in 24 bits of mantissa.
         self.lengths = {
-            f: np.fromiter((self.reader.doc_field_length(d, f, 0) for d in range(n)), dtype=np.float64, count=n)
+            f: np.fromiter((self.reader.doc_field_length(d, f, 0) for d in range(n)), dtype=np.float32, count=n)
             for f in fields
         }
         self.avg_length = {f: searcher.avg_field_length(f) or 1.0 for f in fields}
@@ -121,28 +135,37 @@ class QueryEvaluator:
         return mask
 
     # -- matching ----------------------------------------------------------
-    def mask(self, q: query.Query) -> np.ndarray:
-        """Boolean mask of the live documents matching `q`."""
-        return self._match(q) & self.live
+    def mask(self, q: query.Query, within: np.ndarray | None = None) -> np.ndarray:
+        """Boolean mask of the live documents matching `q`; exact within `within`
+        (phrase positions are only checked there)."""
+        return self._match(q, self.live if within is None else within & self.live) & self.live
 
-    def _match(self, q: query.Query) -> np.ndarray:
+    def _match(self, q: query.Query, within: np.ndarray) -> np.ndarray:
         if isinstance(q, query.Term):
             return self._ids_mask(self.postings(q.fieldname, q.text)[0])
+        if isinstance(q, query.Phrase):
+            return self._phrase_mask(q, within)
         if isinstance(q, query.Not):
-            return ~self._match(q.query)
+            return ~self._match(q.query, within)
         if isinstance(q, query.AndNot):
-            return self._match(q.a) & ~self._match(q.b)
+            return self._match(q.a, within) & ~self._match(q.b, within)
         if isinstance(q, query.AndMaybe):
-            return self._match(q.a)
+            return self._match(q.a, within)
         if isinstance(q, query.And):
-            return reduce(np.logical_and, (self._match(sub) for sub in q.subqueries), self.live.copy())
+            return reduce(np.logical_and, (self._match(sub, within) for sub in q.subqueries), self.live.copy())
         if isinstance(q, query.Or) and not getattr(q, "minmatch", 0):
-            return reduce(np.logical_or, (self._match(sub) for sub in q.subqueries), self._empty())
+            return reduce(np.logical_or, (self._match(sub, within) for sub in q.subqueries), self._empty())
         if isinstance(q, query.Every):
             return self.live.copy()
         if q is query.NullQuery:
             return self._empty()
         return self._ids_mask(np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64))
+
+    def _phrase_mask(self, q: query.Phrase, within: np.ndarray) -> np.ndarray:
+        """Documents with the phrase: its words' AND first, positions checked on those only."""
+        candidates = reduce(np.logical_and, (self._match(query.Term(q.fieldname, w), within) for w in q.words),
+                            within.copy())
+        return self._ids_mask(np.fromiter(matching_docs(self.searcher, q, np.flatnonzero(candidates)), np.int64))
 
     # -- scoring -----------------------------------------------------------
     def scores(self, q: query.Query) -> np.ndarray:
@@ -152,17 +175,27 @@ class QueryEvaluator:
         """
         if isinstance(q, query.Term):
             return self._term_scores(q)
+        if isinstance(q, query.Phrase):  # Whoosh's span matcher scores a phrase as its words
+            return sum((self._term_scores(query.Term(q.fieldname, w)) for w in q.words),
+                       np.zeros(len(self.live))) * q.boost
+        if q is query.NullQuery:
+            return np.zeros(len(self.live))
         if isinstance(q, (query.And, query.Or)) and not getattr(q, "minmatch", 0):
             return sum((self.scores(sub) for sub in q.subqueries), np.zeros(len(self.live)))
         if isinstance(q, query.AndNot):
             return self.scores(q.a)
         if isinstance(q, query.AndMaybe):
-            return self.scores(q.a) + np.where(self._match(q.b), self.scores(q.b), 0.0)
+            return self.scores(q.a) + np.where(self._match(q.b, self.live), self.scores(q.b), 0.0)
         if isinstance(q, query.Not):
             return np.zeros(len(self.live))
         raise Unsupported(type(q).__name__)
 
     def _term_scores(self, q: query.Term) -> np.ndarray:
+        if q.fieldname in self.unscorable:  # Whoosh's WeightScorer: the term's weight
+            out = np.zeros(len(self.live))
+            ids, tf = self.postings(q.fieldname, q.text)
+            out[ids] = q.boost * tf
+            return out
         if q.fieldname not in self.lengths:
             raise Unsupported(f"field {q.fieldname}")
         return self.term_scores(q.fieldname, q.text, q.boost)
@@ -175,6 +208,33 @@ class QueryEvaluator:
             return out
         idf = np.log(self.doc_count_all / (self.reader.doc_frequency(field, text) + 1)) + 1
         b, k1 = self.b[field], self.k1
-        norm = (1 - b) + b * self.lengths[field][ids] / self.avg_length[field]
+        norm = (1 - b) + b * self.lengths[field][ids].astype(np.float64) / self.avg_length[field]
         out[ids] = boost * idf * (tf * (k1 + 1)) / (tf + k1 * norm)
         return out
+
+
+def matching_docs(searcher, q: query.Query, docnums: np.ndarray):
+    """The documents among sorted `docnums` that `q` matches, by skipping
+    Whoosh's matcher straight to each of them in every segment."""
+    for docnum, _ in scores_of(searcher, q, docnums.tolist()):
+        yield docnum
+
+
+def scores_of(searcher, q: query.Query, docnums: list[int]):
+    """(docnum, score) of `q` for the given sorted documents only.
+
+    Skips straight to each document in every segment instead of collecting
+    all of the query's matches as `Searcher.search(filter=…)` would.
+    """
+    for subsearcher, offset in searcher.leaf_searchers():
+        local = [d - offset for d in docnums if offset <= d < offset + subsearcher.doc_count_all()]
+        if not local:
+            continue
+        matcher = q.matcher(subsearcher, subsearcher.context())
+        for d in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < d:
+                matcher.skip_to(d)
+            if matcher.is_active() and matcher.id() == d:
+                yield d + offset, matcher.score()

@@ -13,6 +13,8 @@ DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_FILTER_VALUES = 50
+TEXT_PAGE_CHARS = 100_000  # a document's text is served in pages of this many characters
+MAX_TEXT_OFFSET = 10**10
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -103,3 +105,10 @@ def parse_request(args) -> SearchRequest:
         per_page=whole_number("per_page", args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         match=match,
     )
+
+
+def text_window(args) -> tuple[int, int]:
+    """(offset, length) of the part of a document's text to serve: `offset`
+    from 0, `length` 1–TEXT_PAGE_CHARS (default: a whole page)."""
+    return (whole_number("offset", args.get("offset"), 0, 0, MAX_TEXT_OFFSET),
+            whole_number("length", args.get("length"), TEXT_PAGE_CHARS, 1, TEXT_PAGE_CHARS))

@@ -13,6 +13,7 @@ from indexer.french import french_analyzer, normalise
 SNIPPET_CHARS = 250
 FRAGMENTS = 2
 WINDOW_CHARS = 1200  # the part of a long text handed to Whoosh's highlighter
+MAX_TEXT_CHARS = 200_000  # a longer article is snippeted from its opening this long
 _ANALYZER = french_analyzer()
 
 
@@ -90,7 +91,7 @@ def snippet(text: str, terms: frozenset[str]) -> str:
     `terms` are index terms (folded, stemmed), so `frappes aériennes` marks
     `frappe aérienne` too. Without a match, the opening of the text is shown.
     """
-    text = " ".join(text.split())  # paragraphs joined: a snippet is one line
+    text = " ".join(text[:MAX_TEXT_CHARS].split())  # paragraphs joined: a snippet is one line
     window = densest_window(text, terms)
     if window:
         start, end = window
@@ -101,10 +102,16 @@ def snippet(text: str, terms: frozenset[str]) -> str:
         )
         if marked:
             return marked
-    return escape(_opening(text), quote=False)
+    return opening(text)
 
 
-def _opening(text: str) -> str:
+def opening(text: str) -> str:
+    """The escaped opening of `text`: the snippet without a match, or when time is short."""
+    text = " ".join(text[: SNIPPET_CHARS * 2].split())
+    return escape(_cut(text), quote=False)
+
+
+def _cut(text: str) -> str:
     if len(text) <= SNIPPET_CHARS:
         return text
     cut = text[:SNIPPET_CHARS].rsplit(" ", 1)[0]

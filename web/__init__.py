@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Application factory: `gunicorn "web:create_app()"` serves it.
 
     Settings come from `config`, else from the environment: VIGIE_INDEX (index
-    directory, default ./index). The index is opened and warmed up in the
+    directory, default ./index), VIGIE_TIME_BUDGET_MS (see search/budget.py). The index is opened and warmed up in the
     background at start-up (VIGIE_WARM_UP=False in `config` skips it).
     """
     app = Flask(__name__)
@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     if config:
         app.config.update(config)
-    engine = Engine(Path(app.config["VIGIE_INDEX"]))
+    engine = Engine(Path(app.config["VIGIE_INDEX"]), budget_ms=app.config.get("VIGIE_TIME_BUDGET_MS"))
     app.extensions["vigie_engine"] = engine
     if app.config.get("VIGIE_WARM_UP", True):
         threading.Thread(target=engine.warm_up, name="vigie-warm-up", daemon=True).start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from search.engine import Engine
-from search.params import InvalidParameter, parse_request, whole_number
+from search.params import InvalidParameter, parse_request, text_window, whole_number
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,7 +27,7 @@ def search():
 
 @api.get("/documents/<docid:doc_id>")
 def document(doc_id: str):
-    doc = engine().document(doc_id)
+    doc = engine().document(doc_id, *text_window(request.args))
     if doc is None:
         return jsonify(error=f"no document with id {doc_id!r}"), 404
     return jsonify(doc)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, render_template, request
 
 from search.engine import IndexUnavailable
-from search.params import InvalidParameter, parse_request
+from search.params import InvalidParameter, parse_request, text_window
 from web.api import engine
 from web.security import safe_url
 
@@ -80,7 +80,12 @@ def search_page():
 
 @pages.get("/documents/<docid:doc_id>")
 def document_page(doc_id: str):
-    doc = engine().document(doc_id)
+    try:
+        window = text_window(request.args)
+    except InvalidParameter as exc:
+        return render_template("error.html", title="Paramètre invalide",
+                               message=f"Paramètre invalide « {exc.name} » : {exc.message}."), 400
+    doc = engine().document(doc_id, *window)
     if doc is None:
         return render_template("error.html", title="Document introuvable",
                                message=f"Aucun document n'a l'identifiant « {doc_id} »."), 404
