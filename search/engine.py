@@ -80,6 +80,7 @@ class Generation:
                 subsearcher.stored_fields(next(subsearcher.reader().all_doc_ids()))
         # Feedback reads the best hits' stored text, then the page shows them: read once.
         stored = lru_cache(maxsize=STORED_CACHE_SIZE)(searcher.stored_fields)
+        feedback = Feedback(searcher, stored)
         return cls(
             path=path,
             searcher=searcher,
@@ -87,8 +88,8 @@ class Generation:
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=facets.person.counts(facets.live),
             evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS),
-            expander=Expander(searcher.reader(), EXPANDED_FIELDS),
-            feedback=Feedback(searcher, stored),
+            expander=Expander(searcher.reader(), EXPANDED_FIELDS, known={"body": feedback.df}),
+            feedback=feedback,
             stored=stored,
         )
 
@@ -188,8 +189,8 @@ class Engine:
     # -- search ------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict:
         started = time.perf_counter()
-        budget = Budget(self.budget_ms)
         gen = self.generation()
+        budget = Budget(self.budget_ms)  # from here: the first request may have waited for the index to open
         facets = gen.facets
         reader = gen.searcher.reader()
         if req.date_from is not None or req.date_to is not None:

@@ -23,6 +23,10 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 CORPUS_5K = SHARED / "corpus" / "orangesum-defence-5k.jsonl"
 
+# No test may depend on timing: the per-request time budget (search/budget.py) is
+# lifted for every app and gunicorn the tests start; tests of the degradation set it to 0.
+os.environ.setdefault("VIGIE_TIME_BUDGET_MS", str(10**9))
+
 needs_shared = pytest.mark.skipif(not CORPUS_5K.exists(), reason="../shared corpus not present")
 
 
