@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 from indexer.document import Document
 from indexer.metadata import find_date, parse_raw_text
 from indexer.persons import extract
-from indexer.sanitize import sanitised
+from indexer.sanitize import escape_name, is_clean_name, sanitised
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,11 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class SeedFile:
-    """A file to index and the name it is known by (relative to its seeds root)."""
+    """A file to index and the name it is known by (relative to its seeds root, escaped)."""
 
     path: Path
     rel: str
+    follow: bool = False  # a symbolic link checked to stay inside seeds/ (else never followed)
 
     @property
     def stem(self) -> str:
@@ -63,29 +65,64 @@ def extension(path: Path | str) -> str:
 
 
 def discover(roots: list[Path]) -> tuple[list[SeedFile], list[str]]:
-    """Supported files under `roots` (directories or files), and skipped names."""
+    """Supported files under `roots` (directories or files), and notes on what was skipped or renamed.
+
+    A seeds directory is a boundary: a symbolic link is read only when its target is a file
+    inside it; directory links are never followed. Each of those is reported by name.
+    """
     found: dict[str, SeedFile] = {}
-    skipped: list[str] = []
+    notes: list[str] = []
     for root in roots:
-        if root.is_file():
-            candidates = [(root, root.name)]
+        if root.is_file():  # named on the command line: read, link or not
+            candidates = [(root, escape_name(root.name), True, None)]
         elif root.is_dir():
-            candidates = [
-                (p, p.relative_to(root).as_posix())
-                for p in sorted(root.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            ]
+            candidates = list(_walk(root))
         else:
-            skipped.append(f"{root}: no such file or directory")
+            notes.append(f"skipped {escape_name(str(root))}: no such file or directory")
             continue
-        for path, rel in candidates:
+        for path, rel, follow, problem in candidates:
+            if problem:
+                notes.append(f"skipped {rel}: {problem}")
+                continue
             if path.name in IGNORED_NAMES:
                 continue
             if extension(path) not in SUPPORTED:
-                skipped.append(f"{rel}: unsupported file type")
+                notes.append(f"skipped {rel}: unsupported file type")
                 continue
-            found.setdefault(rel, SeedFile(path, rel))
-    return list(found.values()), skipped
+            if not is_clean_name(str(path)):
+                notes.append(f"{rel}: the file name is not valid UTF-8 text; its bytes are escaped in its id")
+            found.setdefault(rel, SeedFile(path, rel, follow))
+    return list(found.values()), notes
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str, bool, str | None]]:
+    """(path, escaped relative name, is a link to follow, why it is skipped) under `root`, sorted."""
+    inside = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in list(dirnames):
+            if (here / name).is_symlink():
+                dirnames.remove(name)
+                yield here / name, _rel(here / name, root), False, "directory symlink, not followed"
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = here / name
+            if not path.is_symlink():
+                yield path, _rel(path, root), False, None
+                continue
+            target = path.resolve()
+            if not target.is_relative_to(inside):
+                yield path, _rel(path, root), False, f"symbolic link out of seeds/ (to {escape_name(str(target))}), not followed"
+            elif not target.is_file():
+                yield path, _rel(path, root), False, "broken symbolic link"
+            else:
+                yield path, _rel(path, root), True, None
+
+
+def _rel(path: Path, root: Path) -> str:
+    return escape_name(path.relative_to(root).as_posix())
 
 
 def file_hash(data: bytes) -> str:
@@ -122,8 +159,11 @@ def decode(data: bytes, rel: str) -> str:
 
 
 def read_bytes(seed: SeedFile) -> bytes:
+    """The file's bytes (decompressed); a file turned into a symbolic link since `discover` is refused."""
     try:
-        data = seed.path.read_bytes()
+        fd = os.open(seed.path, os.O_RDONLY | (0 if seed.follow else os.O_NOFOLLOW))
+        with open(fd, "rb") as f:
+            data = f.read()
         if extension(seed.path) == ".jsonl.gz":
             data = gzip.decompress(data)
         return data

@@ -221,8 +221,8 @@ def _load_aliases(roots: list[Path], summary: Summary) -> Aliases:
 def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons) -> Summary:
     started = time.perf_counter()
     summary = Summary()
-    seeds, skipped = discover(roots)
-    summary.warnings.extend(f"skipped {s}" for s in skipped)
+    seeds, notes = discover(roots)
+    summary.warnings.extend(notes)
     aliases = _load_aliases(roots, summary)
     live = store.current_dir(index_dir)
     live_ix = whoosh_index.open_dir(str(live)) if live else None

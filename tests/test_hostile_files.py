@@ -148,3 +148,77 @@ def test_records_of_one_file_fail_alone_in_the_summary_counts(tmp_path):
                 + [{"id": "bad", "title": 123, "text": "Texte."}])
     summary = reindex([tmp_path / "lot.jsonl"], tmp_path / "ix")
     assert summary.added == 17 and summary.failed == ["lot.jsonl:18: field 'title' must be text"]
+
+
+# -- file names and symbolic links: seeds/ is a boundary ------------------------------------
+
+def _names_seeds(root):
+    """Odd names and links beside a good file (bytes paths: the names are not all UTF-8)."""
+    seeds = root / "seeds"
+    seeds.mkdir()
+    (seeds / "bon.txt").write_text(GOOD, encoding="utf-8")
+    outside = root / "dehors"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Secret hors du dossier\n\nroot:x:0:0:root:/root:/bin/bash", encoding="utf-8")
+    (outside / "sous").mkdir()
+    (outside / "sous" / "cache.txt").write_text("Caché\n\nDans un dossier lié.", encoding="utf-8")
+    (seeds / "passwd.txt").symlink_to(outside / "secret.txt")
+    (seeds / "lien-dossier").symlink_to(outside / "sous", target_is_directory=True)
+    (seeds / "interne.txt").symlink_to("bon.txt")
+    (seeds / "casse.txt").symlink_to(seeds / "absent.txt")
+    import os
+    with open(os.path.join(os.fsencode(seeds), b"bad\xff\xfename.txt"), "wb") as f:
+        f.write("Nom invalide\n\nUn fichier au nom qui n'est pas de l'UTF-8.".encode())
+    (seeds / "ligne\nsuivante.txt").write_text("Nom à deux lignes\n\nUn saut de ligne dans le nom.", encoding="utf-8")
+    return seeds
+
+
+@pytest.fixture(scope="module")
+def names(tmp_path_factory):
+    root = tmp_path_factory.mktemp("names")
+    seeds = _names_seeds(root)
+    summary = reindex([seeds], root / "ix")
+    client = create_app({"VIGIE_INDEX": str(root / "ix"), "VIGIE_WARM_UP": False}).test_client()
+    return summary, client, Engine(root / "ix", reload_check=0), seeds, root
+
+
+def test_file_symlinks_out_of_seeds_are_not_followed_and_are_reported(names):
+    summary, client, engine, _, _ = names
+    assert engine.document("passwd") is None
+    assert client.get("/api/search?q=root").get_json()["total"] == 0
+    assert any(w.startswith("skipped passwd.txt: symbolic link out of seeds/") for w in summary.warnings)
+    assert any(w.startswith("skipped casse.txt: broken symbolic link") for w in summary.warnings)
+    assert engine.document("interne")["title"] == "Un article sain"  # a link inside seeds/ is read
+
+
+def test_directory_symlinks_are_reported_not_silently_skipped(names):
+    summary, _, engine, _, _ = names
+    assert engine.document("lien-dossier/cache") is None
+    assert any(w.startswith("skipped lien-dossier: directory symlink") for w in summary.warnings)
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_under_an_escaped_id(names):
+    summary, client, engine, seeds, root = names
+    assert engine.document("bad\\xff\\xfename")["title"] == "Nom invalide"
+    assert any("bad\\xff\\xfename.txt" in w and "UTF-8" in w for w in summary.warnings)
+    assert client.get("/documents/bad%5Cxff%5Cxfename").status_code == 200
+    # Stable across runs: the next reindex finds it unchanged.
+    again = reindex([seeds], root / "ix")
+    assert (again.added, again.updated, again.deleted) == (0, 0, 0) and again.unchanged == 4
+
+
+def test_a_file_name_with_a_newline_links_to_its_document(names):
+    _, client, engine, _, _ = names
+    html = client.get("/?q=saut").get_data(as_text=True)
+    import re
+    from html import unescape
+    (link,) = [unescape(h) for h in re.findall(r'href="(/documents/[^"]*)"', html)]
+    assert "Nom à deux lignes" in client.get(link).get_data(as_text=True)
+    assert engine.document("ligne\nsuivante")["title"] == "Nom à deux lignes"
+
+
+def test_cli_with_a_non_utf8_name_exits_0(names, tmp_path):
+    _, _, _, seeds, _ = names
+    proc = _cli("--seeds", seeds, "--index", tmp_path / "ix")
+    assert proc.returncode == 0, proc.stderr
+    assert "added 4 /" in proc.stdout
