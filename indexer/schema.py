@@ -40,11 +40,17 @@ def build_schema() -> fields.Schema:
         date=fields.STORED(),  # ISO 8601 string or None
         sources=fields.STORED(),  # list of str
         persons=fields.STORED(),  # list of str, canonical names
+        section=fields.STORED(),  # URL path section ("societe") or None
         file_hash=fields.COLUMN(columns.VarBytesColumn()),
         facet_source=fields.COLUMN(columns.VarBytesColumn()),
         facet_person=fields.COLUMN(columns.VarBytesColumn()),
         person_raw=fields.COLUMN(columns.VarBytesColumn()),
         date_key=fields.COLUMN(columns.NumericColumn("q", default=UNKNOWN_DATE)),
+        # Copies and stories (indexer.stories); when the document was first indexed (ms).
+        text_key=fields.COLUMN(columns.VarBytesColumn()),
+        story=fields.COLUMN(columns.VarBytesColumn()),
+        minhash=fields.COLUMN(columns.VarBytesColumn()),
+        first_indexed=fields.COLUMN(columns.NumericColumn("q", default=0)),
     )
 
 

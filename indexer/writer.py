@@ -19,7 +19,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 
-from indexer import store
+from indexer import store, stories
 from indexer.document import Document
 from indexer.metadata import date_key
 from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonical, find_alias_file
@@ -90,11 +90,16 @@ def index_fields(doc: Document) -> dict:
         "date": doc.date,
         "sources": list(doc.sources),
         "persons": list(doc.persons),
+        "section": doc.section,
         "file_hash": doc.file_hash.encode(),
         "facet_source": VALUE_SEP.join(doc.sources).encode(),
         "facet_person": VALUE_SEP.join(doc.persons).encode(),
         "person_raw": VALUE_SEP.join(doc.persons_raw).encode(),
         "date_key": date_key(doc.date),
+        "text_key": doc.text_key,
+        "story": doc.story.encode(),
+        "minhash": doc.signature,
+        "first_indexed": doc.first_indexed,
     }
 
 
@@ -111,14 +116,21 @@ class Indexed:
     file_hash: str
     persons_raw: list[str]
     persons: list[str]
+    story: stories.Member  # copies and story: carried to the next version of the index
+    first_indexed: int
 
 
 def _read_state(ix) -> dict[str, Indexed]:
+    names = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "minhash", "date_key", "story",
+             "first_indexed")
     with ix.reader() as reader:
-        cols = {name: reader.column_reader(name) for name in ("id", "path", "file_hash", "person_raw", "facet_person")}
+        cols = {name: reader.column_reader(name) for name in names}
         return {
             cols["id"][n]: Indexed(n, cols["path"][n], cols["file_hash"][n].decode(),
-                                   _split(cols["person_raw"][n]), _split(cols["facet_person"][n]))
+                                   _split(cols["person_raw"][n]), _split(cols["facet_person"][n]),
+                                   stories.Member(cols["id"][n], cols["text_key"][n], cols["minhash"][n],
+                                                  cols["date_key"][n], cols["story"][n].decode()),
+                                   cols["first_indexed"][n])
             for n in reader.all_doc_ids()
         }
 
@@ -136,6 +148,8 @@ def _read_and_parse(seed: SeedFile, persons: bool = True) -> tuple[SeedFile, lis
     try:
         data = read_bytes(seed)
         docs, problems = load(seed, data, file_hash(data), persons)
+        for doc in docs:
+            stories.fingerprint(doc)
         return seed, docs, problems, None
     except SourceError as exc:
         return seed, [], [], exc.reason
@@ -182,6 +196,8 @@ def _from_stored(stored: dict, indexed: Indexed) -> Document:
         id=stored["id"], title=stored.get("title", ""), text=stored.get("body", ""), path=indexed.path,
         file_hash=indexed.file_hash, sources=stored.get("sources") or [], date=stored.get("date"),
         author=stored.get("author") or None, url=stored.get("url"), persons_raw=indexed.persons_raw,
+        section=stored.get("section"), text_key=indexed.story.text_key, signature=indexed.story.signature,
+        story=indexed.story.story, first_indexed=indexed.first_indexed,
     )
 
 
@@ -257,6 +273,8 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
                 summary.warnings.append(f"{seed.rel}: duplicate id {doc.id!r}, the later record is kept")
             new_docs[doc.id] = doc
     kept -= new_docs.keys()
+    _first_indexed(new_docs, previous)
+    _assign_stories(new_docs, [state[i].story for i in kept])
 
     mapping = build_mapping(
         [state[i].persons_raw for i in kept] + [d.persons_raw for d in new_docs.values()], aliases
@@ -291,6 +309,22 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     summary.seconds = time.perf_counter() - started
     summary.index_bytes = store.size_bytes(target)
     return summary
+
+
+def _first_indexed(new_docs: dict[str, Document], previous: dict[str, Indexed]) -> None:
+    """When each document was first indexed: this run for new ids; kept across updates,
+    relabels and full rebuilds. One stamp per run, so "new since" is exact."""
+    stamp = int(time.time() * 1000)
+    for doc_id, doc in new_docs.items():
+        known = previous.get(doc_id)
+        doc.first_indexed = known.first_indexed if known is not None and known.first_indexed else stamp
+
+
+def _assign_stories(new_docs: dict[str, Document], kept: list[stories.Member]) -> None:
+    members = [stories.Member(d.id, d.text_key, d.signature, date_key(d.date)) for d in new_docs.values()]
+    stories.assign_all(kept, members)
+    for member in members:
+        new_docs[member.id].story = member.story
 
 
 def _relabel(writer, ix, state: dict[str, Indexed], kept: set[str], mapping) -> int:

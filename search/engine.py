@@ -24,6 +24,7 @@ from indexer.french import fold, stem
 from indexer.schema import compatible
 from search.budget import Budget, default_budget_ms
 from search.expand import Expander, bounded
+from search.collapse import Collapse, View, annotate, relatives
 from search.facets import FacetData
 from search import feedback as prf
 from search.feedback import Feedback
@@ -64,6 +65,7 @@ class Generation:
     expander: Expander
     feedback: Feedback
     stored: Callable[[int], dict]  # a document's stored fields, recent ones remembered
+    collapse: Collapse  # copies and stories
     # (document number, highlighted terms) -> snippet: a facet click or the next
     # page re-runs the same words over many of the same documents.
     snippets: dict = field(default_factory=dict)
@@ -91,6 +93,7 @@ class Generation:
             expander=Expander(searcher.reader(), EXPANDED_FIELDS, known={"body": feedback.df}),
             feedback=feedback,
             stored=stored,
+            collapse=Collapse.load(searcher.reader(), facets),
         )
 
 
@@ -217,25 +220,27 @@ class Engine:
             return mask
 
         final = restrict(matched, in_range, by_source, by_person)
-        total = int(final.sum())
+        view = gen.collapse.views[req.collapse]
+        total = view.total(final)
         start = (req.page - 1) * req.per_page
-        page_docs = self._page(gen, parsed, req, final, matched, start, tiered, budget)
+        page_docs = self._page(gen, parsed, req, final, matched, start, tiered, budget, view)
         terms = self._highlight_terms(parsed, reader)
         results, shown = [], []
         for docnum, score in page_docs:
             stored = gen.stored(docnum)
             shown.append(stored)
             snippet_html = self._snippet(gen, docnum, stored, terms, budget)
-            results.append(_hit_record(stored, score, snippet_html, bool(all_words[docnum])))
+            record = _hit_record(stored, score, snippet_html, bool(all_words[docnum]))
+            results.append(annotate(record, docnum, gen.collapse, gen.stored, req.collapse))
 
-        sources, _ = facets.source.top(restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
-        persons, person_distinct = facets.person.top(
-            restrict(matched, in_range, by_source), req.persons, PERSON_FACET_SIZE
+        sources, _ = view.top("source", restrict(matched, in_range, by_person), req.sources, SOURCE_FACET_SIZE)
+        persons, person_distinct = view.top(
+            "person", restrict(matched, in_range, by_source), req.persons, PERSON_FACET_SIZE
         )
         response = {
             "query": req.q,
             "total": total,
-            "total_all_words": total if tiered is None else int((final & all_words).sum()),
+            "total_all_words": total if tiered is None else view.total(final & all_words),
             "page": req.page,
             "per_page": req.per_page,
             "took_ms": 0.0,
@@ -248,7 +253,7 @@ class Engine:
                 "source": sources,
                 "person": persons,
                 "person_total": person_distinct,
-                "date": facets.date_histogram(restrict(matched, by_source, by_person)),
+                "date": view.date_histogram(restrict(matched, by_source, by_person)),
             },
         }
         response["approximate"] = budget.approximate
@@ -279,14 +284,16 @@ class Engine:
         clauses = word_clauses(parsed.query, parsed.text) if req.match == "most" else None
         return tiers(clauses, gen.evaluator.mask, gen.facets.live) if clauses else None
 
-    def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered, budget: Budget) -> list:
-        """(docnum, score) of the requested page; documents with all the words first."""
+    def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered, budget: Budget,
+              view: View) -> list:
+        """(docnum, score) of the requested page, one per group of the collapse view;
+        documents with all the words first."""
         end = start + req.per_page
         if parsed.query is not None and req.sort == "relevance":
             try:
-                return self._ranked(gen, parsed, final, end, tiered, budget)[start:end]
+                return self._ranked(gen, parsed, final, end, tiered, budget, view)[start:end]
             except Unsupported:
-                return self._whoosh_ranked(gen, parsed, final, matched, end, tiered)[start:end]
+                return self._whoosh_ranked(gen, parsed, view.mask(final), matched, end, tiered)[start:end]
         docnums = np.flatnonzero(final)
         keys = gen.facets.date_key[docnums]
         oldest_first = req.sort == "date"
@@ -294,7 +301,7 @@ class Engine:
         known = keys != 0
         primary = keys if oldest_first else -keys
         order = np.lexsort((docnums, primary, ~known, _tier_of(tiered, docnums)))
-        return [(int(d), None) for d in docnums[order[start:end]]]
+        return [(int(d), None) for d in view.collapse(docnums[order])[start:end]]
 
     @staticmethod
     def _whoosh_ranked(gen: Generation, parsed: ParsedQuery, final, matched, end: int, tiered) -> list:
@@ -316,7 +323,8 @@ class Engine:
         return found
 
     @staticmethod
-    def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int, tiered, budget: Budget) -> list:
+    def _ranked(gen: Generation, parsed: ParsedQuery, final: np.ndarray, end: int, tiered, budget: Budget,
+                view: View) -> list:
         """Top `end` (docnum, score): BM25F plus feedback, the first RESCORE_DEPTH re-ranked by
         proximity (both skipped when the budget is spent); documents missing a word after all
         those with every word."""
@@ -327,7 +335,8 @@ class Engine:
             scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores, tier)
         bonus = parsed.proximity if parsed.proximity is not None and budget.allows() else None
         depth = max(end, RESCORE_DEPTH) if bonus is not None else end
-        order = np.lexsort((docnums, -scores, tier))[:depth]
+        order = np.lexsort((docnums, -scores, tier))
+        order = order[view.first_positions(docnums[order])][:depth]
         top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}
         tier_of = dict(zip(docnums[order].tolist(), tier[order].tolist()))
         if bonus is not None and top:
@@ -407,7 +416,7 @@ class Engine:
             "next_offset": end if end < len(body) else None,
             "path": stored.get("path"),
             "similar": self._similar(gen, docnum, stored),
-        }
+        } | relatives(docnum, gen.collapse, gen.stored)
 
     def _similar(self, gen: Generation, docnum: int, stored: dict) -> list[dict]:
         text = f"{stored.get('title', '')}\n{stored.get('body', '')[:SIMILAR_TEXT_CHARS]}"

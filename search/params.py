@@ -9,6 +9,7 @@ SORTS = ("relevance", "date", "-date")
 # `match`: "most" also finds documents missing one word of a plain query of 3+ words
 # (after all those with every word); "all" requires every word.
 MATCHES = ("most", "all")
+COLLAPSES = ("copies", "story", "none")  # search.collapse: one article per text, per story, or every copy
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -38,6 +39,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     match: str = "most"  # one of MATCHES
+    collapse: str = "copies"  # copies of one text shown once; "story": one per story; "none": every copy
 
 
 def whole_number(name: str, raw: str | None, default: int, lo: int, hi: int) -> int:
@@ -85,6 +87,9 @@ def parse_request(args) -> SearchRequest:
     match = args.get("match") or "most"
     if match not in MATCHES:
         raise InvalidParameter("match", f"must be one of {', '.join(MATCHES)}, got {match!r}")
+    collapse = args.get("collapse") or "copies"
+    if collapse not in COLLAPSES:
+        raise InvalidParameter("collapse", f"must be one of {', '.join(COLLAPSES)}, got {collapse!r}")
     sources = [v for v in args.getlist("source") if v.strip()]
     persons = [v for v in args.getlist("person") if v.strip()]
     for name, values in (("source", sources), ("person", persons)):
@@ -104,6 +109,7 @@ def parse_request(args) -> SearchRequest:
         page=whole_number("page", args.get("page"), 1, 1, MAX_PAGE),
         per_page=whole_number("per_page", args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         match=match,
+        collapse=collapse,
     )
 
 

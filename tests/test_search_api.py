@@ -19,7 +19,8 @@ def test_response_shape(client):
     assert list(data) == ["query", "total", "total_all_words", "page", "per_page", "took_ms", "approximate", "suggestion", "ignored",
                           "results", "facets"]
     hit = data["results"][0]
-    assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet", "all_words"]
+    assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet", "all_words",
+                         "section", "duplicates"]
     assert isinstance(hit["source"], list) and isinstance(hit["persons"], list)
     assert set(data["facets"]) >= {"source", "person", "date"}
     assert set(data["facets"]["date"]) == {"year", "month"}

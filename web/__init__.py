@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         threading.Thread(target=engine.warm_up, name="vigie-warm-up", daemon=True).start()
 
     from web.api import api
+    from web.copies import copies
     from web.pages import pages
     from web.security import DocumentIdConverter, add_security_headers
 
@@ -37,4 +38,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(add_security_headers)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(copies)
     return app

@@ -22,6 +22,7 @@ PARAMETER_HELP = {
     "sort": "le tri est « relevance », « -date » (plus récents) ou « date » (plus anciens)",
     "source": "50 sources au plus",
     "person": "50 personnes au plus",
+    "collapse": "le regroupement est « copies » (par défaut), « story » (par histoire) ou « none » (toutes les copies)",
 }
 
 
