@@ -19,7 +19,8 @@ def hostile(tmp_path_factory):
     records = [{"id": f"u{i}", "title": f"Lien piégé {i}", "url": url, "text": "Article au lien piégé."}
                for i, url in enumerate(HOSTILE_URLS)]
     records += [{"id": "ok", "title": "Lien sain", "url": "https://example.org/a?b=1", "text": "Article sain."}]
-    records += [{"id": doc_id, "title": f"Identifiant bizarre {n}", "text": "Identifiant bizarre."}
+    # Texts differ: copies of one text would link to each other ("aussi publié").
+    records += [{"id": doc_id, "title": f"Identifiant bizarre {n}", "text": f"Identifiant bizarre numéro {n}."}
                 for n, doc_id in enumerate(ODD_IDS)]
     write_jsonl(root / "c.jsonl", records)
     reindex([root / "c.jsonl"], root / "ix")

@@ -6,11 +6,16 @@ from pathlib import Path
 
 from flask import Blueprint
 
+from web.security import safe_url
+
 copies = Blueprint("copies", __name__)
 
 # URL sections ("societe") as the site names them; data beside the code.
 SECTION_LABELS: dict[str, str] = json.loads(Path(__file__).with_name("sections.json").read_text(encoding="utf-8"))
 COLLAPSE_LABELS = {"copies": "un par article", "story": "un par histoire", "none": "toutes les copies"}
+
+
+copies.add_app_template_filter(safe_url, "safe_url")  # copies' URLs are document fields: untrusted
 
 
 @copies.app_template_filter("section_label")
