@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from search.params import TEXT_PAGE_CHARS, SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
 from search.snippets import opening, snippet
 from search.suggest import Vocabulary, surface_forms
+from search.synonyms import SynonymSource
 from search.tiers import Tiers, ranking_query, tiers, word_clauses
 
 log = logging.getLogger(__name__)
@@ -131,12 +132,15 @@ def _tier_of(tiered: Tiers | None, docnums: np.ndarray) -> np.ndarray:
 
 
 class Engine:
-    """Searches the live index of `index_dir` (VIGIE_INDEX)."""
+    """Searches the live index of `index_dir` (VIGIE_INDEX), with the synonyms
+    shipped with Vigie and those of the analysts' file `synonyms` (VIGIE_SYNONYMS)."""
 
-    def __init__(self, index_dir: Path, reload_check: float = RELOAD_CHECK_SECONDS, budget_ms: float | None = None):
+    def __init__(self, index_dir: Path, reload_check: float = RELOAD_CHECK_SECONDS, budget_ms: float | None = None,
+                 synonyms: Path | None = None):
         self.index_dir = Path(index_dir)
         self.reload_check = reload_check
         self.budget_ms = default_budget_ms() if budget_ms is None else budget_ms
+        self.synonyms = SynonymSource(Path(synonyms) if synonyms else None)
         self._gen: Generation | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -203,10 +207,10 @@ class Engine:
         by_source = facets.source.docs_with(req.sources, facets.doc_count) if req.sources else None
         by_person = facets.person.docs_with(req.persons, facets.doc_count) if req.persons else None
         counted = _counted(in_range, by_source, by_person)
-        parsed = bounded(parse(req.q, reader, gen.vocabulary), gen.expander)
+        parsed, expanded = self._parse(gen, req.q)
         matched = self._matching(gen, parsed.query, counted)
         if parsed.unseen and not matched.any():
-            parsed = bounded(parse(req.q, reader, gen.vocabulary, relax=True), gen.expander)
+            parsed, expanded = self._parse(gen, req.q, relax=True)
             matched = self._matching(gen, parsed.query, counted)
         tiered = self._tiers(gen, parsed, req)
         all_words = matched
@@ -248,6 +252,7 @@ class Engine:
             "suggestion": self._suggestion(gen, parsed, shown, restrict, in_range, by_source, by_person)
             if parsed.corrected and budget.allows() else None,
             "ignored": parsed.ignored,
+            "expanded": [e.as_json() for e in expanded],
             "results": results,
             "facets": {
                 "source": sources,
@@ -259,6 +264,12 @@ class Engine:
         response["approximate"] = budget.approximate
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
+
+    def _parse(self, gen: Generation, text: str, relax: bool = False) -> tuple[ParsedQuery, list]:
+        """The parsed query, its words also matching their synonyms, and what was expanded."""
+        parsed = bounded(parse(text, gen.searcher.reader(), gen.vocabulary, relax=relax), gen.expander)
+        q, expanded = self.synonyms.get().expand(parsed.query, parsed.text)
+        return (replace(parsed, query=q) if expanded else parsed), expanded
 
     @staticmethod
     def _snippet(gen: Generation, docnum: int, stored: dict, terms: frozenset[str], budget: Budget) -> str:

@@ -16,8 +16,8 @@ def found(client, q, **params):
 
 def test_response_shape(client):
     data = search(client, q="défense")
-    assert list(data) == ["query", "total", "total_all_words", "page", "per_page", "took_ms", "approximate", "suggestion", "ignored",
-                          "results", "facets"]
+    assert list(data) == ["query", "total", "total_all_words", "page", "per_page", "took_ms", "approximate",
+                          "suggestion", "ignored", "expanded", "results", "facets"]
     hit = data["results"][0]
     assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet", "all_words",
                          "section", "duplicates"]

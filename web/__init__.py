@@ -14,16 +14,20 @@ def create_app(config: dict | None = None) -> Flask:
     """Application factory: `gunicorn "web:create_app()"` serves it.
 
     Settings come from `config`, else from the environment: VIGIE_INDEX (index
-    directory, default ./index), VIGIE_TIME_BUDGET_MS (see search/budget.py). The index is opened and warmed up in the
+    directory, default ./index), VIGIE_TIME_BUDGET_MS (see search/budget.py),
+    VIGIE_SYNONYMS (the analysts' synonyms file, default ./seeds/synonyms.toml;
+    re-read when it changes). The index is opened and warmed up in the
     background at start-up (VIGIE_WARM_UP=False in `config` skips it).
     """
     app = Flask(__name__)
     app.config["VIGIE_INDEX"] = os.environ.get("VIGIE_INDEX", "index")
+    app.config["VIGIE_SYNONYMS"] = os.environ.get("VIGIE_SYNONYMS", "seeds/synonyms.toml")
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     if config:
         app.config.update(config)
-    engine = Engine(Path(app.config["VIGIE_INDEX"]), budget_ms=app.config.get("VIGIE_TIME_BUDGET_MS"))
+    engine = Engine(Path(app.config["VIGIE_INDEX"]), budget_ms=app.config.get("VIGIE_TIME_BUDGET_MS"),
+                    synonyms=Path(app.config["VIGIE_SYNONYMS"]))
     app.extensions["vigie_engine"] = engine
     if app.config.get("VIGIE_WARM_UP", True):
         threading.Thread(target=engine.warm_up, name="vigie-warm-up", daemon=True).start()
