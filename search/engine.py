@@ -131,6 +131,28 @@ def _tier_of(tiered: Tiers | None, docnums: np.ndarray) -> np.ndarray:
     return tiered.missing[docnums] if tiered is not None else np.zeros(len(docnums), dtype=np.int16)
 
 
+@dataclass
+class Selection:
+    """What a request matches: the query's documents and each filter's mask (None when off)."""
+
+    parsed: ParsedQuery
+    matched: np.ndarray  # the query (with documents missing one word when tiered)
+    all_words: np.ndarray  # the query with all its words
+    tiered: Tiers | None
+    in_range: np.ndarray | None
+    by_source: np.ndarray | None
+    by_person: np.ndarray | None
+    expanded: list  # the synonym expansions applied to the query
+
+    @property
+    def final(self) -> np.ndarray:
+        mask = self.matched
+        for f in (self.in_range, self.by_source, self.by_person):
+            if f is not None:
+                mask = mask & f
+        return mask
+
+
 class Engine:
     """Searches the live index of `index_dir` (VIGIE_INDEX), with the synonyms
     shipped with Vigie and those of the analysts' file `synonyms` (VIGIE_SYNONYMS)."""
@@ -200,22 +222,9 @@ class Engine:
         budget = Budget(self.budget_ms)  # from here: the first request may have waited for the index to open
         facets = gen.facets
         reader = gen.searcher.reader()
-        if req.date_from is not None or req.date_to is not None:
-            in_range = facets.date_mask(req.date_from, req.date_to)
-        else:
-            in_range = None
-        by_source = facets.source.docs_with(req.sources, facets.doc_count) if req.sources else None
-        by_person = facets.person.docs_with(req.persons, facets.doc_count) if req.persons else None
-        counted = _counted(in_range, by_source, by_person)
-        parsed, expanded = self._parse(gen, req.q)
-        matched = self._matching(gen, parsed.query, counted)
-        if parsed.unseen and not matched.any():
-            parsed, expanded = self._parse(gen, req.q, relax=True)
-            matched = self._matching(gen, parsed.query, counted)
-        tiered = self._tiers(gen, parsed, req)
-        all_words = matched
-        if tiered is not None:
-            matched = tiered.matched & gen.facets.live
+        sel = self.selection(gen, req)
+        parsed, matched, all_words, tiered = sel.parsed, sel.matched, sel.all_words, sel.tiered
+        in_range, by_source, by_person, expanded = sel.in_range, sel.by_source, sel.by_person, sel.expanded
 
         def restrict(mask, *filters):
             for f in filters:
@@ -270,6 +279,27 @@ class Engine:
         parsed = bounded(parse(text, gen.searcher.reader(), gen.vocabulary, relax=relax), gen.expander)
         q, expanded = self.synonyms.get().expand(parsed.query, parsed.text)
         return (replace(parsed, query=q) if expanded else parsed), expanded
+
+    def selection(self, gen: Generation, req: SearchRequest) -> Selection:
+        """The parsed query and document masks of a request: the page and the export share it."""
+        facets = gen.facets
+        if req.date_from is not None or req.date_to is not None:
+            in_range = facets.date_mask(req.date_from, req.date_to)
+        else:
+            in_range = None
+        by_source = facets.source.docs_with(req.sources, facets.doc_count) if req.sources else None
+        by_person = facets.person.docs_with(req.persons, facets.doc_count) if req.persons else None
+        counted = _counted(in_range, by_source, by_person)
+        parsed, expanded = self._parse(gen, req.q)
+        matched = self._matching(gen, parsed.query, counted)
+        if parsed.unseen and not matched.any():
+            parsed, expanded = self._parse(gen, req.q, relax=True)
+            matched = self._matching(gen, parsed.query, counted)
+        tiered = self._tiers(gen, parsed, req)
+        all_words = matched
+        if tiered is not None:
+            matched = tiered.matched & gen.facets.live
+        return Selection(parsed, matched, all_words, tiered, in_range, by_source, by_person, expanded)
 
     @staticmethod
     def _snippet(gen: Generation, docnum: int, stored: dict, terms: frozenset[str], budget: Budget) -> str:
@@ -368,6 +398,11 @@ class Engine:
         if top <= 0:
             return 0.0
         return prf.WEIGHT * scores.max() * extra / top
+
+    def query_terms(self, q: str) -> frozenset[str]:
+        """The index terms a page highlights for query `q` (the document page's marks)."""
+        gen = self.generation()
+        return self._highlight_terms(self._parse(gen, q)[0], gen.searcher.reader())
 
     @staticmethod
     def _highlight_terms(parsed: ParsedQuery, reader) -> frozenset[str]:

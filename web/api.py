@@ -1,8 +1,9 @@
 """JSON API: /api/search, /api/documents/<id>, /api/facets/person."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 
+from search import export
 from search.engine import Engine
 from search.params import InvalidParameter, parse_request, text_window, whole_number
 
@@ -23,6 +24,26 @@ def invalid_parameter(exc: InvalidParameter):
 @api.get("/search")
 def search():
     return jsonify(engine().search(parse_request(request.args)))
+
+
+EXPORTS = {"csv": ("text/csv; charset=utf-8", export.csv_chunks),
+           "jsonl": ("application/x-ndjson; charset=utf-8", export.jsonl_chunks)}
+
+
+@api.get("/search.<any(csv, jsonl):fmt>")
+def search_export(fmt: str):
+    """The whole result set (every page) of the search, streamed."""
+    req = parse_request(request.args)
+    mimetype, chunks = EXPORTS[fmt]
+    body = chunks(export.rows(engine(), req))
+    first = next(body)  # the query runs (and may fail) before the response starts
+    headers = {"Content-Disposition": f'attachment; filename="vigie-resultats.{fmt}"'}
+
+    def stream():
+        yield first
+        yield from body
+
+    return Response(stream_with_context(stream()), content_type=mimetype, headers=headers)
 
 
 @api.get("/documents/<docid:doc_id>")
