@@ -9,7 +9,7 @@ export VIGIE_INDEX ?= index
 SEEDS ?= seeds
 BENCH_CORPUS ?= ../shared/corpus/orangesum-defence-5k.jsonl
 
-.PHONY: run test install install-test install-browser index bench eval clean
+.PHONY: run test install install-test install-browser index bench eval screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ install-browser:
 # Install with test extras and run the whole test suite.
 test: install-test install-browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests write their screenshots to build/screenshots/ (git-ignored);
+# the README shows docs/search-page.png, copied from there.
+screenshots: install-test install-browser
+	$(BIN)/python -m pytest -q tests/test_browser.py
+	mkdir -p docs && cp build/screenshots/search.png docs/search-page.png
 
 bench: install
 	$(BIN)/python scripts/bench.py --corpus $(BENCH_CORPUS) --compare-persons

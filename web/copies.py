@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint
 
 from web.security import safe_url
+from web.view import url_with
 
 copies = Blueprint("copies", __name__)
 
@@ -29,8 +30,6 @@ def section_label(slug: str | None) -> str:
 @copies.app_template_global()
 def collapse_choices(args, current: str) -> list[dict]:
     """The collapse modes with the URL of each (the current search otherwise unchanged)."""
-    from web.pages import url_with
-
     return [{"value": mode, "label": label, "selected": mode == current,
              "url": url_with(args, collapse=None if mode == "copies" else mode)}
             for mode, label in COLLAPSE_LABELS.items()]

@@ -1,18 +1,18 @@
 """HTML pages, each the twin of a JSON endpoint: search, document, help."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request, url_for
 
 from search.engine import IndexUnavailable
+from search.highlight import mark_paragraphs
 from search.params import InvalidParameter, parse_request, text_window
 from web.api import engine
+from web import view
 from web.security import safe_url
 
 pages = Blueprint("pages", __name__)
 
-SORT_LABELS = {"relevance": "Pertinence", "-date": "Plus récents", "date": "Plus anciens"}
+PERSON_MATCHES = 30  # persons listed by the filter box
 # What each parameter expects, for the page's error message (the API's is in English).
 PARAMETER_HELP = {
     "page": "le numéro de page est un nombre entier à partir de 1",
@@ -54,15 +54,8 @@ def no_index(exc):
                            message="Aucun index utilisable n'est disponible : lancez scripts/reindex.py."), 503
 
 
-def url_with(args, **changes) -> str:
-    """The current search URL with some parameters replaced (None removes)."""
-    items = [(k, v) for k, v in args.items(multi=True) if k not in changes and k != "page"]
-    for key, value in changes.items():
-        if value is None:
-            continue
-        for v in value if isinstance(value, list) else [value]:
-            items.append((key, v))
-    return "?" + urlencode(items)
+def document_url(doc_id: str) -> str:
+    return url_for("pages.document_page", doc_id=doc_id)
 
 
 @pages.get("/")
@@ -72,11 +65,12 @@ def search_page():
     except InvalidParameter as exc:
         hint = PARAMETER_HELP.get(exc.name, exc.message)
         return render_template("search.html", error=f"Paramètre invalide « {exc.name} » : {hint}.",
-                               args=request.args, q=request.args.get("q", ""), data=None,
-                               sort_labels=SORT_LABELS, url_with=url_with), 400
+                               q=request.args.get("q", ""), view=None), 400
     data = engine().search(req)
-    return render_template("search.html", error=None, args=request.args, q=req.q, req=req, data=data,
-                           sort_labels=SORT_LABELS, url_with=url_with)
+    prefix = request.args.get("person_prefix", "").strip()
+    matches = engine().person_values(prefix, PERSON_MATCHES) if prefix else None
+    page = view.search_page(request.args, req, data, document_url, matches)
+    return render_template("search.html", error=None, q=req.q, view=page, args=request.args, req=req)
 
 
 @pages.get("/documents/<docid:doc_id>")
@@ -90,7 +84,11 @@ def document_page(doc_id: str):
     if doc is None:
         return render_template("error.html", title="Document introuvable",
                                message=f"Aucun document n'a l'identifiant « {doc_id} »."), 404
-    return render_template("document.html", doc=doc, link=safe_url(doc["url"]))
+    q = request.args.get("q", "")
+    terms = engine().query_terms(q) if q.strip() else frozenset()
+    paragraphs, matches = mark_paragraphs(doc["text"], terms, view.FIRST_MATCH_ID)
+    page = view.document_page(request.args, doc, paragraphs, matches, safe_url(doc["url"]), document_url)
+    return render_template("document.html", view=page, q=q, doc=doc)
 
 
 @pages.get("/aide")
