@@ -30,13 +30,14 @@ def ranked(engine: Engine, req: SearchRequest) -> tuple[object, list[tuple[int, 
     gen = engine.generation()
     sel = engine.selection(gen, req)
     final = sel.final
-    total = int(final.sum())
+    view = gen.collapse.views[req.collapse]  # copies collapsed as on the pages
+    total = view.total(final)
     if not total:
         return gen, []
 
     def first(n: int) -> list:
         whole = replace(req, page=1, per_page=n)
-        return engine._page(gen, sel.parsed, whole, final, sel.matched, 0, sel.tiered, Budget(UNBOUNDED))
+        return engine._page(gen, sel.parsed, whole, final, sel.matched, 0, sel.tiered, Budget(UNBOUNDED), view)
 
     if sel.parsed.query is None or req.sort != "relevance" or total <= RESCORE_DEPTH:
         return gen, first(total)

@@ -54,8 +54,8 @@ def test_export_bad_parameter_is_a_400(client):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(tmp_path):
-    write_jsonl(tmp_path / "c.jsonl", [{"id": "f1", "title": "=HYPERLINK(\"http://x\")", "text": "Formule piégée."},
-                                       {"id": "f2", "title": "@SUM(A1)", "text": "Formule piégée."}])
+    write_jsonl(tmp_path / "c.jsonl", [{"id": "f1", "title": "=HYPERLINK(\"http://x\")", "text": "Formule piégée, la première."},
+                                       {"id": "f2", "title": "@SUM(A1)", "text": "Formule piégée, la seconde."}])
     reindex([tmp_path / "c.jsonl"], tmp_path / "ix")
     app = create_app({"VIGIE_INDEX": str(tmp_path / "ix"), "VIGIE_WARM_UP": False})
     rows = csv_rows(app.test_client().get("/api/search.csv?q=formule"))
