@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nltk.stem.snowball import FrenchStemmer
 from unidecode import unidecode
 from whoosh.analysis import Token, Tokenizer
 
@@ -52,7 +51,15 @@ toujours tres très trop vers via voici voila voilà
 """.split()
 )
 
-_stemmer = FrenchStemmer()
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    """Snowball's French stemmer, imported on first use: importing nltk takes 0.4 s, which a
+    reindex that finds nothing to do (or a process that only opens the schema) need not pay."""
+    from nltk.stem.snowball import FrenchStemmer
+
+    return FrenchStemmer()
 
 # Bumped whenever the terms produced for a word change: an index written with
 # another version is rebuilt in full (see indexer.schema.compatible).
@@ -106,12 +113,12 @@ def stem(folded: str) -> str:
     if folded.isdigit():
         return folded
     word = singular(folded)
-    result = _stemmer.stem(word)
+    result = _stemmer().stem(word)
     while result != word and word.startswith(result) and word[len(result):] in _INFLECTIONS:
         shorter = singular(result)
         if len(shorter) >= len(word):
             break
-        word, result = shorter, _stemmer.stem(shorter)
+        word, result = shorter, _stemmer().stem(shorter)
     return result
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dateparser.search import search_dates
-
 from indexer.french import fold
 
 # Agencies credited in bylines or "selon X" mentions; folded name -> display.
@@ -93,6 +91,8 @@ class RawMetadata:
 def find_date(line: str) -> tuple[str, int, int] | None:
     """ISO date (with time when the line gives one) in `line`, and its span."""
     # "13 oct. 2023": abbreviation dots become spaces (same length, so spans hold).
+    from dateparser.search import search_dates  # 0.2 s to import: paid only when a date is parsed
+
     plain = re.sub(r"(?<=[^\W\d_]{3})\.", " ", line)
     found = search_dates(plain, languages=["fr", "en"], settings=_DATE_SETTINGS)
     for text, when in found or ():

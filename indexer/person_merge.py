@@ -21,6 +21,7 @@ import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.french import fold
@@ -28,15 +29,17 @@ from indexer.french import fold
 ALIAS_FILE = "persons.toml"
 DOMINANCE = 0.8
 MIN_DOCS = 2
+_SPACES_RE = re.compile(r"[\s\-‐-–]+")
 
 
 class AliasFileError(ValueError):
     """The alias file cannot be used; the message says why."""
 
 
+@lru_cache(maxsize=1 << 18)  # bounded: names come from documents; a corpus repeats them
 def key(name: str) -> str:
     """Comparison key of a person value: folded, hyphens and spaces collapsed."""
-    return re.sub(r"[\s\-‐-–]+", " ", fold(name)).strip()
+    return _SPACES_RE.sub(" ", fold(name)).strip()
 
 
 @dataclass
@@ -79,8 +82,10 @@ def build_mapping(per_doc: Iterable[list[str]], aliases: Aliases) -> dict[str, s
         for n in names:
             spellings[key(n)][n] += 1
 
+    # Every tie is broken by the values themselves, never by the order documents come in
+    # (a set's order changes with the hash seed): the same corpus gives the same values.
     def display(k: str) -> str:
-        return max(spellings[k].items(), key=lambda sc: (sc[1], len(sc[0])))[0]
+        return max(spellings[k].items(), key=lambda sc: (sc[1], len(sc[0]), sc[0]))[0]
 
     by_surname: dict[str, list[str]] = defaultdict(list)
     for k in spellings:
@@ -91,7 +96,7 @@ def build_mapping(per_doc: Iterable[list[str]], aliases: Aliases) -> dict[str, s
     for k in spellings:
         target = k
         if " " not in k and by_surname.get(k):
-            fulls = sorted(by_surname[k], key=lambda f: -doc_counts[f])
+            fulls = sorted(by_surname[k], key=lambda f: (-doc_counts[f], f))
             top = fulls[0]
             total = sum(doc_counts[f] for f in fulls)
             if doc_counts[top] >= MIN_DOCS and doc_counts[top] >= DOMINANCE * total:

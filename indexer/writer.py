@@ -19,8 +19,9 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 
-from indexer import store, stories
+from indexer import filestate, store, stories
 from indexer.document import Document
+from indexer.filestate import FileStat
 from indexer.metadata import date_key
 from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonical, find_alias_file
 from indexer.person_merge import key as person_key
@@ -121,17 +122,18 @@ class Indexed:
 
 
 def _read_state(ix) -> dict[str, Indexed]:
+    """Every live document's columns, read sequentially (twice as fast as one lookup per document)."""
     names = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "minhash", "date_key", "story",
              "first_indexed")
     with ix.reader() as reader:
-        cols = {name: reader.column_reader(name) for name in names}
+        columns = [list(reader.column_reader(name)) for name in names]
+        deleted = reader.is_deleted if reader.has_deletions() else None
         return {
-            cols["id"][n]: Indexed(n, cols["path"][n], cols["file_hash"][n].decode(),
-                                   _split(cols["person_raw"][n]), _split(cols["facet_person"][n]),
-                                   stories.Member(cols["id"][n], cols["text_key"][n], cols["minhash"][n],
-                                                  cols["date_key"][n], cols["story"][n].decode()),
-                                   cols["first_indexed"][n])
-            for n in reader.all_doc_ids()
+            doc_id: Indexed(n, path, digest.decode(), _split(raw), _split(persons),
+                            stories.Member(doc_id, text_key, minhash, date, story.decode()), first_indexed)
+            for n, (doc_id, path, digest, raw, persons, text_key, minhash, date, story, first_indexed)
+            in enumerate(zip(*columns))
+            if deleted is None or not deleted(n)
         }
 
 
@@ -166,12 +168,20 @@ def _parse_all(seeds: list[SeedFile], workers: int, persons: bool) -> Iterable:
         yield from map(parse, seeds)
 
 
-def _changed_files(seeds: list[SeedFile], files: dict) -> tuple[list[SeedFile], int]:
-    """Files whose content hash differs from the index's, and docs left unchanged."""
+def _changed_files(seeds: list[SeedFile], files: dict, recorded: filestate.FileState | None,
+                   stats: dict[str, FileStat | None]) -> tuple[list[SeedFile], int]:
+    """Files whose content hash differs from the index's, and docs left unchanged.
+
+    A file whose size, mtime and inode are those recorded at the last run is not read.
+    """
     changed, unchanged = [], 0
     for seed in seeds:
         known = files.get(seed.rel)
         if known is not None:
+            seen = recorded.unchanged(seed.rel, stats.get(seed.rel)) if recorded else None
+            if seen is not None and seen[0] == known[0]:
+                unchanged += len(known[1])
+                continue
             try:
                 if file_hash(read_bytes(seed)) == known[0]:
                     unchanged += len(known[1])
@@ -226,31 +236,49 @@ def reindex(
         lock.release()
 
 
-def _load_aliases(roots: list[Path], summary: Summary) -> Aliases:
+def _load_aliases(roots: list[Path], summary: Summary) -> tuple[Aliases, str]:
+    """The alias file's rules and a hash of its bytes (a change of it must relabel)."""
+    path = find_alias_file(roots)
     try:
-        return Aliases.load(find_alias_file(roots))
+        digest = file_hash(path.read_bytes()) if path else ""
+    except OSError:
+        digest = ""
+    try:
+        return Aliases.load(path), digest
     except AliasFileError as exc:
         summary.failed.append(f"{exc} (alias file ignored)")
-        return Aliases()
+        return Aliases(), digest
+
+
+# A file modified this close to the run's start may change again within the same mtime tick:
+# its stat is not recorded, so the next run hashes it (git's "racily clean" rule).
+RACY_NS = 2_000_000_000
 
 
 def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons) -> Summary:
     started = time.perf_counter()
+    started_ns = time.time_ns()
     summary = Summary()
     seeds, notes = discover(roots)
     summary.warnings.extend(notes)
-    aliases = _load_aliases(roots, summary)
+    aliases, aliases_hash = _load_aliases(roots, summary)
+    stats = {s.rel: FileStat.of(s.path) for s in seeds}
     live = store.current_dir(index_dir)
     live_ix = whoosh_index.open_dir(str(live)) if live else None
     if live_ix is not None and not compatible(live_ix.schema):
         summary.warnings.append("the index was built by another version of Vigie: rebuilt in full")
         live, live_ix = None, None
-    previous = _read_state(live_ix) if live_ix else {}
     summary.full = full or live is None
+    recorded = None if summary.full else filestate.load(live, live_ix.latest_generation())
+    if recorded is not None and _nothing_changed(recorded, stats, aliases_hash):
+        summary.unchanged = sum(count for _, _, count in recorded.files.values())
+        return _finish(summary, started, live)
+
+    previous = _read_state(live_ix) if live_ix else {}
     state = {} if summary.full else previous
     files = _files(state)
 
-    changed, summary.unchanged = _changed_files(seeds, files)
+    changed, summary.unchanged = _changed_files(seeds, files, recorded, stats)
     if on_total:
         on_total(len(changed), "file")
     present = {s.rel for s in seeds}
@@ -258,11 +286,13 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     kept = {i for rel, (_, ids) in files.items() if rel in present and rel not in changed_rels for i in ids}
     new_docs: dict[str, Document] = {}
     readable: set[str] = set()
+    unreadable: set[str] = set()
     for seed, docs, problems, error in _parse_all(changed, workers, persons):
         if progress:
             progress(1)
         if error:
             summary.failed.append(f"{seed.rel}: {error}")
+            unreadable.add(seed.rel)
             # The last good version of an unreadable file stays searchable.
             kept.update(files.get(seed.rel, ("", []))[1])
             continue
@@ -273,42 +303,82 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
                 summary.warnings.append(f"{seed.rel}: duplicate id {doc.id!r}, the later record is kept")
             new_docs[doc.id] = doc
     kept -= new_docs.keys()
+    kept_ids = sorted(kept)  # one order whatever the hash seed
     _first_indexed(new_docs, previous)
-    _assign_stories(new_docs, [state[i].story for i in kept])
+    _assign_stories(new_docs, [state[i].story for i in kept_ids])
 
     mapping = build_mapping(
-        [state[i].persons_raw for i in kept] + [d.persons_raw for d in new_docs.values()], aliases
+        [state[i].persons_raw for i in kept_ids] + [d.persons_raw for d in new_docs.values()], aliases
     )
-    target = store.new_generation(index_dir) if summary.full else live
-    ix = whoosh_index.create_in(str(target), SCHEMA) if summary.full else live_ix
+    stale = _stale(state, kept_ids, mapping)
+    gone = [rel for rel in files if rel not in present or rel in readable]
+    if summary.full:
+        target = store.new_generation(index_dir)
+        ix = whoosh_index.create_in(str(target), SCHEMA)
+    else:
+        target, ix = live, live_ix
+    if summary.full or gone or new_docs or stale:
+        _write(ix, summary, changed, workers, progress, on_total, gone, new_docs, state, stale, mapping, target)
+    old_ids = set(previous)
+    summary.added = len(new_docs.keys() - old_ids)
+    summary.updated = len(new_docs.keys() & old_ids)
+    summary.deleted = len(old_ids - new_docs.keys() - kept)
+    _record_files(target, ix, aliases_hash, stats, started_ns, unreadable,
+                  {rel: known for rel, known in files.items() if rel in present and rel not in readable}, new_docs)
+    if summary.full:
+        store.swap_in(index_dir, target)
+    return _finish(summary, started, target)
+
+
+def _record_files(target: Path, ix, aliases_hash: str, stats: dict, started_ns: int, unreadable: set[str],
+                  kept_files: dict[str, tuple[str, list[str]]], new_docs: dict[str, Document]) -> None:
+    """Save what this run saw of each file it indexed (see indexer.filestate)."""
+    file_docs = {rel: (digest, len(ids)) for rel, (digest, ids) in kept_files.items()}
+    for doc in new_docs.values():
+        file_docs[doc.path] = (doc.file_hash, file_docs.get(doc.path, ("", 0))[1] + 1)
+    filestate.save(target, filestate.FileState(ix.latest_generation(), aliases_hash, {
+        rel: (stats[rel], digest, count) for rel, (digest, count) in file_docs.items()
+        if rel not in unreadable and stats.get(rel) is not None and stats[rel].mtime_ns < started_ns - RACY_NS
+    }))
+
+
+def _nothing_changed(recorded: filestate.FileState, stats: dict, aliases_hash: str) -> bool:
+    """Same files with the same stats, same alias file: the index is already what they give."""
+    return (recorded.aliases_hash == aliases_hash and recorded.files.keys() == stats.keys()
+            and all(recorded.unchanged(rel, stat) is not None for rel, stat in stats.items()))
+
+
+def _finish(summary: Summary, started: float, generation: Path) -> Summary:
+    summary.seconds = time.perf_counter() - started
+    summary.index_bytes = store.size_bytes(generation)
+    return summary
+
+
+def _write(ix, summary, changed, workers, progress, on_total, gone, new_docs, state, stale, mapping, target) -> None:
+    """Delete, add and relabel in one commit; a failed rebuild leaves no generation behind."""
     writer = _writer(ix, summary.full, changed, workers)
     if on_total:
         on_total(len(new_docs), "doc")
     try:
-        for rel in files:
-            if rel not in present or rel in readable:
-                writer.delete_by_term("path", rel)
+        for rel in gone:
+            writer.delete_by_term("path", rel)
         for doc in new_docs.values():
             doc.persons = canonical(doc.persons_raw, mapping)
             (writer.add_document if summary.full else writer.update_document)(**index_fields(doc))
             if progress:
                 progress(1)
-        summary.relabelled = _relabel(writer, ix, state, kept, mapping)
+        summary.relabelled = _relabel(writer, ix, state, stale, mapping)
         writer.commit()
     except BaseException:
         writer.cancel()
         if summary.full:
             shutil.rmtree(target, ignore_errors=True)
         raise
-    old_ids = set(previous)
-    summary.added = len(new_docs.keys() - old_ids)
-    summary.updated = len(new_docs.keys() & old_ids)
-    summary.deleted = len(old_ids - new_docs.keys() - kept)
-    if summary.full:
-        store.swap_in(index_dir, target)
-    summary.seconds = time.perf_counter() - started
-    summary.index_bytes = store.size_bytes(target)
-    return summary
+
+
+def _stale(state: dict[str, Indexed], kept_ids: list[str], mapping) -> list[str]:
+    """Kept documents whose person values the corpus or alias file changed."""
+    return [i for i in kept_ids if canonical(state[i].persons_raw, mapping) != state[i].persons]
 
 
 def _first_indexed(new_docs: dict[str, Document], previous: dict[str, Indexed]) -> None:
@@ -327,9 +397,8 @@ def _assign_stories(new_docs: dict[str, Document], kept: list[stories.Member]) -
         new_docs[member.id].story = member.story
 
 
-def _relabel(writer, ix, state: dict[str, Indexed], kept: set[str], mapping) -> int:
-    """Rewrite kept documents whose person values the corpus or alias file changed."""
-    stale = [i for i in kept if canonical(state[i].persons_raw, mapping) != state[i].persons]
+def _relabel(writer, ix, state: dict[str, Indexed], stale: list[str], mapping) -> int:
+    """Rewrite the stale documents from the index itself, without reading their files."""
     if not stale:
         return 0
     with ix.searcher() as searcher:
