@@ -25,13 +25,15 @@ ELISIONS = frozenset(
 )
 
 # Folded French stop words: Snowball's list, the forms of être/avoir it lists,
-# and the pronouns, determiners and adverbs analysts never search for.
+# and the pronouns, determiners and adverbs analysts never search for. Not
+# `avions`: in defence news it is planes (porte-avions, avions de chasse), far
+# more than `nous avions`.
 STOP_WORDS = frozenset(
     unidecode(w)
     for w in """
 a à ai aie aient aies ait as au aucun aucune aupres auquel aura aurai auraient aurais
 aurait auras aurez auriez aurions aurons auront aussi autre autres aux avaient avais
-avait avec avez aviez avions avoir avons ayant ayez ayons c ca ce ceci cela celle
+avait avec avez aviez avoir avons ayant ayez ayons c ca ce ceci cela celle
 celles celui cependant certain certaine certaines certains ces cet cette ceux chacun
 chacune chaque chez ci comme comment d dans de dela des desquelles desquels deux dont
 du duquel elle elles en encore entre es est et etaient etais etait etant etante etantes
@@ -63,7 +65,7 @@ def _stemmer():
 
 # Bumped whenever the terms produced for a word change: an index written with
 # another version is rebuilt in full (see indexer.schema.compatible).
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 # Nouns in -eu/-ou whose plural takes an x (French grammar's closed lists);
 # other words in -eux/-oux are singular (`dangereux`, `jaloux`).

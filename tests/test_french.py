@@ -48,3 +48,9 @@ def test_stop_words_are_dropped():
 
 def test_unstemmed_analysis_keeps_surface_forms():
     assert analyze("Frappes aériennes", stemming=False) == ["frappes", "aeriennes"]
+
+
+def test_planes_are_not_a_stop_word():
+    # `avions` is a form of avoir, but in defence news it is planes.
+    assert analyze("le porte-avions") == ["port", "avion"]
+    assert analyze("des avions de chasse") == analyze("un avion de chasse")
