@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from babel.dates import format_date
 
@@ -24,23 +24,46 @@ FACET_LABELS = {"source": ("Sources", "Source"), "person": ("Personnes", "Person
 SEARCH_PARAMS = ("q", "source", "person", "from", "to", "sort", "page", "per_page", "collapse", "match")
 
 
+@lru_cache(maxsize=8192)
+def _quoted(text: str) -> str:
+    return quote_plus(text)
+
+
+class EncodedArgs:
+    """Request parameters, each pair URL-encoded once: a page builds hundreds of URLs from them."""
+
+    def __init__(self, args):
+        self.args = args
+        self.pairs = [(k, v, f"{_quoted(k)}={_quoted(v)}") for k, v in args.items(multi=True)]
+
+    def get(self, key: str, default=None):
+        return self.args.get(key, default)
+
+    def getlist(self, key: str) -> list[str]:
+        return self.args.getlist(key)
+
+
+def encoded(args) -> EncodedArgs:
+    return args if isinstance(args, EncodedArgs) else EncodedArgs(args)
+
+
 def url_with(args, path: str = "/", **changes) -> str:
     """`path` with the current search's parameters, some replaced (None removes).
 
     Any change resets `page`: a new filter starts from the first page.
     """
-    items = [(k, v) for k, v in args.items(multi=True) if k not in changes and k != "page"]
+    parts = [e for k, _, e in encoded(args).pairs if k not in changes and k != "page"]
     for key, value in changes.items():
         if value is None:
             continue
-        items.extend((key, v) for v in (value if isinstance(value, list) else [value]))
-    return path + ("?" + urlencode(items) if items else "")
+        parts.extend(f"{_quoted(key)}={_quoted(str(v))}" for v in (value if isinstance(value, list) else [value]))
+    return path + ("?" + "&".join(parts) if parts else "")
 
 
 def search_query(args) -> str:
     """The query string of the search described by `args` ('' when none)."""
-    items = [(k, v) for k, v in args.items(multi=True) if k in SEARCH_PARAMS and v != ""]
-    return "?" + urlencode(items) if items else ""
+    parts = [e for k, v, e in encoded(args).pairs if k in SEARCH_PARAMS and v != ""]
+    return "?" + "&".join(parts) if parts else ""
 
 
 # -- French dates -------------------------------------------------------------
@@ -152,11 +175,13 @@ def period_text(raw_from: str, raw_to: str) -> str:
 class Bar:
     label: str  # `mai 2020`, `2019`
     count: int
-    url: str
+    url: str  # sets `from`/`to` to the bar's month (year)
     height: int  # 0…BAR_STEPS
     tick: str  # axis label under the bar, '' for none
-    start: str  # the `from`/`to` values the bar sets
-    end: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.label} : {self.count} document{'s' if self.count > 1 else ''}"
 
 
 @dataclass
@@ -217,17 +242,19 @@ def timeline(args, req: SearchRequest, histogram: dict) -> Timeline | None:
 
 def _month_bars(args, months: dict[int, int], lo: int, hi: int) -> list[Bar]:
     bars = []
-    few = hi - lo < 24  # short spans name their months
+    few = hi - lo < 24  # short spans name their months, and the year at its first tick
+    named_year = None
     for m in range(lo, hi + 1):
         year, month = divmod(m, 12)
         value = f"{year:04d}-{month + 1:02d}"
         if few:
             tick = month_abbr(month + 1) if hi - lo < 12 or (m - lo) % 2 == 0 else ""
-            tick += f" {year}" if tick and (month == 0 or m == lo) else ""
+            if tick and year != named_year:
+                tick, named_year = f"{tick} {year}", year
         else:
             tick = str(year) if month == 0 or m == lo else ""
         bars.append(Bar(french_month(year, month + 1), months.get(m, 0),
-                        url_with(args, **{"from": value, "to": value}), 0, tick, value, value))
+                        url_with(args, **{"from": value, "to": value}), 0, tick))
     return bars
 
 
@@ -238,7 +265,7 @@ def _year_bars(args, months: dict[int, int], first: int, last: int) -> list[Bar]
     span = last - first + 1
     step = 1 if span <= 15 else 5
     return [Bar(str(y), years.get(y, 0), url_with(args, **{"from": str(y), "to": str(y)}), 0,
-                str(y) if (y - first) % step == 0 else "", str(y), str(y))
+                str(y) if (y - first) % step == 0 else "")
             for y in range(first, last + 1)]
 
 
@@ -263,12 +290,12 @@ class Hit:
     record: dict  # the API's result, for the parts other templates show (copies, versions)
 
 
-def hit(args, req: SearchRequest, record: dict, document_url) -> Hit:
+def hit(args, req: SearchRequest, record: dict, document_url, query: str) -> Hit:
     author = record["author"] if record["author"] and record["author"] not in record["source"] else None
     return Hit(
         id=record["id"],
         title=record["title"] or "(sans titre)",
-        url=document_url(record["id"]) + search_query(args),
+        url=document_url(record["id"]) + query,
         date=french_date(record["date"]),
         sources=[Link(s, add_url(args, "source", req.sources, s)) for s in record["source"]],
         persons=[Link(p, add_url(args, "person", req.persons, p)) for p in record["persons"]],
@@ -311,6 +338,8 @@ def thousands(n: int) -> str:
 
 
 def search_page(args, req: SearchRequest, data: dict, document_url, person_matches: list[dict] | None) -> SearchPage:
+    args = encoded(args)
+    query = search_query(args)
     total = data["total"]
     facets = data["facets"]
     last = max(1, -(-total // data["per_page"]))
@@ -327,7 +356,7 @@ def search_page(args, req: SearchRequest, data: dict, document_url, person_match
         facets=[facet(args, "source", facets["source"], req.sources, len(facets["source"])),
                 facet(args, "person", facets["person"], req.persons, facets["person_total"])],
         timeline=timeline(args, req, facets["date"]),
-        hits=[hit(args, req, r, document_url) for r in data["results"]],
+        hits=[hit(args, req, r, document_url, query) for r in data["results"]],
         previous_url=url_with(args, page=data["page"] - 1) if data["page"] > 1 else None,
         next_url=url_with(args, page=data["page"] + 1) if data["page"] < last else None,
         page=data["page"],
@@ -338,7 +367,7 @@ def search_page(args, req: SearchRequest, data: dict, document_url, person_match
         person_matches=None if person_matches is None else [
             FacetItem(m["value"], m["count"], m["value"] in req.persons,
                       toggle_url(args, "person", req.persons, m["value"])) for m in person_matches],
-        hidden=[(k, v) for k, v in args.items(multi=True) if k in SEARCH_PARAMS and k != "page" and v != ""],
+        hidden=[(k, v) for k, v, _ in args.pairs if k in SEARCH_PARAMS and k != "page" and v != ""],
         suggestion=Link(data["suggestion"], url_with(args, q=data["suggestion"])) if data["suggestion"] else None,
         ignored=data["ignored"],
     )
@@ -369,6 +398,7 @@ class DocumentPage:
 
 
 def document_page(args, doc: dict, paragraphs: list[str], matches: int, link: str | None, document_url) -> DocumentPage:
+    args = encoded(args)
     query = search_query(args)
     persons = args.getlist("person")
     sources = args.getlist("source")

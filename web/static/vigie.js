@@ -89,9 +89,8 @@ function timelineBrush(bars) {
     start = null;
     if (lo === hi) { mark(); return; }  // a plain click follows the bar's own link
     all.forEach((bar) => { bar.dataset.brushed = "1"; });
-    const url = new URL(all[lo].href);
-    url.searchParams.set("from", all[lo].dataset.from);
-    url.searchParams.set("to", all[hi].dataset.to);
+    const url = new URL(all[lo].href);  // each bar's link sets from/to to its own month (year)
+    url.searchParams.set("to", new URL(all[hi].href).searchParams.get("to"));
     window.location.assign(url.toString());
   });
 }
