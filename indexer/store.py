@@ -3,7 +3,9 @@
 `VIGIE_INDEX` is a directory holding generation directories (`gen-…`, each a
 Whoosh index) and a `current` symlink. A full rebuild writes a new generation
 beside the live one and replaces the symlink with one rename(2), so a server
-never sees a half-built index and a crash leaves the previous one in place.
+never sees a half-built index and a crash leaves the previous one in place. The
+generation replaced is linked as `previous`; any other `gen-…` is a leftover of a
+killed rebuild and is removed by the next run.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 CURRENT = "current"
+PREVIOUS = "previous"  # the generation served before `current`, for readers still on it
 GEN_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 
@@ -40,30 +43,40 @@ def new_generation(index_dir: Path) -> Path:
 
 
 def swap_in(index_dir: Path, generation: Path) -> None:
-    """Point `current` at `generation` atomically, then drop old generations."""
-    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    os.symlink(generation.name, tmp)
-    os.replace(tmp, index_dir / CURRENT)
+    """Point `current` at `generation` atomically; the generation it replaces becomes
+    `previous` (kept for readers still on it); every other generation is removed."""
+    served = current_dir(index_dir)
+    _link(index_dir, CURRENT, generation)
+    if served is not None and served != generation:
+        _link(index_dir, PREVIOUS, served)
     prune(index_dir)
 
 
+def _link(index_dir: Path, name: str, generation: Path) -> None:
+    tmp = index_dir / f".{name}.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(generation.name, tmp)
+    os.replace(tmp, index_dir / name)
+
+
+def _target(index_dir: Path, name: str) -> Path | None:
+    link = index_dir / name
+    return index_dir / os.readlink(link) if link.is_symlink() else None
+
+
 def prune(index_dir: Path) -> None:
-    """Remove generations older than the last KEEP_GENERATIONS (and failed ones)."""
-    live = current_dir(index_dir)
-    gens = sorted(
-        (p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith(GEN_PREFIX)),
-        key=lambda p: p.stat().st_mtime,
-    )
-    keep = {live} if live else set()
-    for gen in reversed(gens):
-        if len(keep) >= KEEP_GENERATIONS:
-            break
-        if live is None or gen.stat().st_mtime <= live.stat().st_mtime:
-            keep.add(gen)
-    for gen in gens:
-        if gen not in keep:
+    """Remove every generation but the served one and the one served before it.
+
+    A generation no link names is partial (a killed or failed rebuild) or too old;
+    the one kept for readers is the one `current` pointed to before the last swap,
+    never chosen by modification time. Call it holding the reindex lock.
+    """
+    if not index_dir.is_dir():
+        return
+    keep = {p for p in (_target(index_dir, CURRENT), _target(index_dir, PREVIOUS)) if p is not None}
+    for gen in index_dir.iterdir():
+        if gen.is_dir() and not gen.is_symlink() and gen.name.startswith(GEN_PREFIX) and gen not in keep:
             shutil.rmtree(gen, ignore_errors=True)
 
 

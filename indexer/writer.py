@@ -19,12 +19,13 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 
-from indexer import filestate, store, stories
+from indexer import children, filestate, store, stories
 from indexer.document import Document
 from indexer.filestate import FileStat
 from indexer.metadata import date_key
 from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonical, find_alias_file
 from indexer.person_merge import key as person_key
+from indexer.segments import MergeReport, merge_policy
 from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP, compatible
 from indexer.sources import SeedFile, SourceError, discover, file_hash, load, read_bytes
 
@@ -51,6 +52,7 @@ class Summary:
     seconds: float = 0.0
     index_bytes: int = 0
     full: bool = False
+    merge: MergeReport = field(default_factory=MergeReport)
 
     @property
     def indexed(self) -> int:
@@ -68,6 +70,9 @@ class Summary:
             + " — "
             f"{self.docs_per_second:.0f} docs/s, {self.seconds:.1f} s, "
             f"index {self.index_bytes / 1e6:.1f} MB"
+            + (f", {self.merge.segments} segments" if self.merge.segments else "")
+            + (f" ({self.merge.merged} merged, {self.merge.purged} deleted documents purged)"
+               if self.merge.merged else "")
         )
 
 
@@ -225,6 +230,7 @@ def reindex(
     `persons=False` skips person extraction (benchmarks measure its cost).
     """
     index_dir.mkdir(parents=True, exist_ok=True)
+    children.die_with_parent()
     lock = FileLock(str(index_dir / ".reindex.lock"))
     try:
         lock.acquire(timeout=0)
@@ -259,6 +265,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     started = time.perf_counter()
     started_ns = time.time_ns()
     summary = Summary()
+    store.prune(index_dir)  # partial generations of killed rebuilds
     seeds, notes = discover(roots)
     summary.warnings.extend(notes)
     aliases, aliases_hash = _load_aliases(roots, summary)
@@ -272,7 +279,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     recorded = None if summary.full else filestate.load(live, live_ix.latest_generation())
     if recorded is not None and _nothing_changed(recorded, stats, aliases_hash):
         summary.unchanged = sum(count for _, _, count in recorded.files.values())
-        return _finish(summary, started, live)
+        return _finish(summary, started, live, live_ix)
 
     previous = _read_state(live_ix) if live_ix else {}
     state = {} if summary.full else previous
@@ -327,7 +334,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
                   {rel: known for rel, known in files.items() if rel in present and rel not in readable}, new_docs)
     if summary.full:
         store.swap_in(index_dir, target)
-    return _finish(summary, started, target)
+    return _finish(summary, started, target, ix)
 
 
 def _record_files(target: Path, ix, aliases_hash: str, stats: dict, started_ns: int, unreadable: set[str],
@@ -348,7 +355,9 @@ def _nothing_changed(recorded: filestate.FileState, stats: dict, aliases_hash: s
             and all(recorded.unchanged(rel, stat) is not None for rel, stat in stats.items()))
 
 
-def _finish(summary: Summary, started: float, generation: Path) -> Summary:
+def _finish(summary: Summary, started: float, generation: Path, ix) -> Summary:
+    with ix.reader() as reader:
+        summary.merge.segments = len(list(reader.leaf_readers()))
     summary.seconds = time.perf_counter() - started
     summary.index_bytes = store.size_bytes(generation)
     return summary
@@ -368,7 +377,10 @@ def _write(ix, summary, changed, workers, progress, on_total, gone, new_docs, st
             if progress:
                 progress(1)
         summary.relabelled = _relabel(writer, ix, state, stale, mapping)
-        writer.commit()
+        if summary.full:
+            writer.commit()
+        else:
+            writer.commit(mergetype=merge_policy(summary.merge))
     except BaseException:
         writer.cancel()
         if summary.full:
