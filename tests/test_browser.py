@@ -258,10 +258,14 @@ def test_document_page_highlights_the_query_and_returns_to_the_same_search(page,
 
 def test_document_page_french_date_persons_and_similar(page, base_url):
     page.goto(base_url + "/documents/s1?q=otan")
+    assert page.locator("h1 mark").inner_text() == "Otan"  # the title is highlighted too
+    assert "que dans le titre" in page.locator(".doc-tools").inner_text()
+    page.goto(base_url + "/documents/s1?q=d%C3%A9fense")
     assert page.locator(".doc-meta time").inner_text() == "1er décembre 2020"
+    assert page.locator(".doc-text mark").count() == len(SUMMIT)
     screenshot(page, "document")
     click(page, page.locator(".document .persons a", has_text="Jens Stoltenberg"))
-    assert params(page) == {"q": ["otan"], "person": ["Jens Stoltenberg"]}
+    assert params(page) == {"q": ["défense"], "person": ["Jens Stoltenberg"]}
     assert titles(page) == ["Sommet de l'Otan à Bruxelles"]
     page.goto(base_url + "/documents/d2")
     assert page.locator(".doc-meta").inner_text().startswith("2 novembre 2019")

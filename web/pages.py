@@ -87,7 +87,8 @@ def document_page(doc_id: str):
     q = request.args.get("q", "")
     terms = engine().query_terms(q) if q.strip() else frozenset()
     paragraphs, matches = mark_paragraphs(doc["text"], terms, view.FIRST_MATCH_ID)
-    page = view.document_page(request.args, doc, paragraphs, matches, safe_url(doc["url"]), document_url)
+    title = "".join(mark_paragraphs(doc["title"] or "(sans titre)", terms)[0])
+    page = view.document_page(request.args, doc, title, paragraphs, matches, safe_url(doc["url"]), document_url)
     return render_template("document.html", view=page, q=q, doc=doc)
 
 

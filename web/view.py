@@ -381,6 +381,7 @@ FIRST_MATCH_ID = "premiere-occurrence"
 class DocumentPage:
     id: str
     title: str
+    title_html: str  # escaped, the query's matches in <mark>
     date: str
     sources: list[Link]  # each adds the source to the search the reader came from
     author: str | None
@@ -397,7 +398,8 @@ class DocumentPage:
     next_url: str | None  # the rest of the text ("Lire la suite")
 
 
-def document_page(args, doc: dict, paragraphs: list[str], matches: int, link: str | None, document_url) -> DocumentPage:
+def document_page(args, doc: dict, title_html: str, paragraphs: list[str], matches: int, link: str | None,
+                  document_url) -> DocumentPage:
     args = encoded(args)
     query = search_query(args)
     persons = args.getlist("person")
@@ -405,6 +407,7 @@ def document_page(args, doc: dict, paragraphs: list[str], matches: int, link: st
     return DocumentPage(
         id=doc["id"],
         title=doc["title"] or "(sans titre)",
+        title_html=title_html,
         date=french_date(doc["date"]),
         sources=[Link(s, add_url(args, "source", sources, s)) for s in doc["source"]],
         author=doc["author"] if doc["author"] and doc["author"] not in doc["source"] else None,
