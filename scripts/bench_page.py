@@ -1,6 +1,7 @@
 """What the HTML pages add to the search itself, in server time.
 
     python scripts/bench_page.py --index DIR [--repeat 30]
+    python scripts/bench_page.py --index DIR --export     # memory of streamed exports
 
 Times are CPU time of the serving process (time.process_time), medians. For
 each query of scripts/bench.py, after a warm-up request (so the search
@@ -18,6 +19,7 @@ import argparse
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 from flask import render_template
@@ -59,15 +61,35 @@ def page_work(app, query: dict, data: dict, repeat: int) -> float:
         return statistics.median(ms(work) for _ in range(repeat))
 
 
+def export_memory(client) -> None:
+    """Peak Python allocations while a whole result set is exported, against its size."""
+    for q in ("otan", "guerre", ""):
+        for fmt in ("csv", "jsonl"):
+            client.get(f"/api/search.{fmt}", query_string={"q": q})  # warm-up
+            tracemalloc.start()
+            resp = client.get(f"/api/search.{fmt}", query_string={"q": q}, buffered=False)
+            sent = sum(len(chunk) for chunk in resp.response)
+            resp.close()
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            total = client.get("/api/search", query_string={"q": q}).get_json()["total"]
+            print(f"export q={q!r:9} {fmt:5}: {total:5} rows, {sent / 1e6:5.2f} MB sent, "
+                  f"peak allocations {peak / 1e6:5.2f} MB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, help="an index directory (scripts/reindex.py)")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query")
+    parser.add_argument("--export", action="store_true", help="measure the exports' memory instead")
     args = parser.parse_args(argv)
     app = create_app({"VIGIE_INDEX": args.index, "VIGIE_WARM_UP": False})
     engine = app.extensions["vigie_engine"]
     engine.warm_up()
     client = app.test_client()
+    if args.export:
+        export_memory(client)
+        return 0
     work, added, doc_added = [], [], []
     for query in QUERIES:
         client.get("/", query_string=query)  # warm-up: postings, snippets, templates
