@@ -13,7 +13,8 @@ class Document:
     text: str
     path: str  # relative to its seeds root, with extension
     file_hash: str = ""
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # canonical, corpus-wide values once indexed
+    sources_raw: list[str] = field(default_factory=list)  # as this article credits them
     date: str | None = None  # ISO 8601, as precise as the article says
     author: str | None = None
     url: str | None = None

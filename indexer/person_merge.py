@@ -64,9 +64,10 @@ class Aliases:
         return cls(merge={key(k): v.strip() for k, v in aliases.items()}, block={key(b) for b in block})
 
 
-def find_alias_file(roots: Iterable[Path]) -> Path | None:
+def find_alias_file(roots: Iterable[Path], name: str = ALIAS_FILE) -> Path | None:
+    """The first `name` (persons.toml, sources.toml) at the top of a seeds directory."""
     for root in roots:
-        candidate = root / ALIAS_FILE if root.is_dir() else root.parent / ALIAS_FILE
+        candidate = root / name if root.is_dir() else root.parent / name
         if root.is_dir() and candidate.exists():
             return candidate
     return None

@@ -45,6 +45,7 @@ def build_schema() -> fields.Schema:
         facet_source=fields.COLUMN(columns.VarBytesColumn()),
         facet_person=fields.COLUMN(columns.VarBytesColumn()),
         person_raw=fields.COLUMN(columns.VarBytesColumn()),
+        source_raw=fields.COLUMN(columns.VarBytesColumn()),
         date_key=fields.COLUMN(columns.NumericColumn("q", default=UNKNOWN_DATE)),
         # Copies and stories (indexer.stories); when the document was first indexed (ms).
         text_key=fields.COLUMN(columns.VarBytesColumn()),

@@ -29,7 +29,7 @@ JSON_EXTS = (".json",)
 JSONL_EXTS = (".jsonl", ".jsonl.gz")
 SUPPORTED = TEXT_EXTS + HTML_EXTS + JSON_EXTS + JSONL_EXTS
 # Files the indexer reads for other purposes and never reports as skipped.
-IGNORED_NAMES = {"persons.toml", "README", "README.md"}
+IGNORED_NAMES = {"persons.toml", "sources.toml", "README", "README.md"}
 
 
 class SourceError(Exception):

@@ -19,7 +19,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 
-from indexer import children, filestate, store, stories
+from indexer import children, filestate, source_merge, store, stories
 from indexer.document import Document
 from indexer.filestate import FileStat
 from indexer.metadata import date_key
@@ -101,6 +101,7 @@ def index_fields(doc: Document) -> dict:
         "facet_source": VALUE_SEP.join(doc.sources).encode(),
         "facet_person": VALUE_SEP.join(doc.persons).encode(),
         "person_raw": VALUE_SEP.join(doc.persons_raw).encode(),
+        "source_raw": VALUE_SEP.join(doc.sources_raw).encode(),
         "date_key": date_key(doc.date),
         "text_key": doc.text_key,
         "story": doc.story.encode(),
@@ -124,19 +125,23 @@ class Indexed:
     persons: list[str]
     story: stories.Member  # copies and story: carried to the next version of the index
     first_indexed: int
+    sources_raw: list[str]
+    sources: list[str]
 
 
 def _read_state(ix) -> dict[str, Indexed]:
     """Every live document's columns, read sequentially (twice as fast as one lookup per document)."""
     names = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "minhash", "date_key", "story",
-             "first_indexed")
+             "first_indexed", "source_raw", "facet_source")
     with ix.reader() as reader:
         columns = [list(reader.column_reader(name)) for name in names]
         deleted = reader.is_deleted if reader.has_deletions() else None
         return {
             doc_id: Indexed(n, path, digest.decode(), _split(raw), _split(persons),
-                            stories.Member(doc_id, text_key, minhash, date, story.decode()), first_indexed)
-            for n, (doc_id, path, digest, raw, persons, text_key, minhash, date, story, first_indexed)
+                            stories.Member(doc_id, text_key, minhash, date, story.decode()), first_indexed,
+                            _split(sources_raw), _split(sources))
+            for n, (doc_id, path, digest, raw, persons, text_key, minhash, date, story, first_indexed,
+                    sources_raw, sources)
             in enumerate(zip(*columns))
             if deleted is None or not deleted(n)
         }
@@ -157,6 +162,7 @@ def _read_and_parse(seed: SeedFile, persons: bool = True) -> tuple[SeedFile, lis
         docs, problems = load(seed, data, file_hash(data), persons)
         for doc in docs:
             stories.fingerprint(doc)
+            doc.sources_raw = list(doc.sources)
         return seed, docs, problems, None
     except SourceError as exc:
         return seed, [], [], exc.reason
@@ -209,11 +215,29 @@ def _from_stored(stored: dict, indexed: Indexed) -> Document:
     """A document rebuilt from the index itself, to relabel it without reading its file."""
     return Document(
         id=stored["id"], title=stored.get("title", ""), text=stored.get("body", ""), path=indexed.path,
-        file_hash=indexed.file_hash, sources=stored.get("sources") or [], date=stored.get("date"),
+        file_hash=indexed.file_hash, sources_raw=indexed.sources_raw, date=stored.get("date"),
         author=stored.get("author") or None, url=stored.get("url"), persons_raw=indexed.persons_raw,
         section=stored.get("section"), text_key=indexed.story.text_key, signature=indexed.story.signature,
         story=indexed.story.story, first_indexed=indexed.first_indexed,
     )
+
+
+@dataclass
+class Mappings:
+    """Corpus-wide canonical values: raw person and source keys -> facet values."""
+
+    persons: dict
+    sources: dict
+
+    def apply(self, doc: Document) -> Document:
+        doc.persons = canonical(doc.persons_raw, self.persons)
+        doc.sources = source_merge.canonical(doc.sources_raw, self.sources)
+        return doc
+
+    def stale(self, indexed: Indexed) -> bool:
+        """Whether an indexed document's values differ from what the mappings give now."""
+        return (canonical(indexed.persons_raw, self.persons) != indexed.persons
+                or source_merge.canonical(indexed.sources_raw, self.sources) != indexed.sources)
 
 
 def reindex(
@@ -242,18 +266,30 @@ def reindex(
         lock.release()
 
 
-def _load_aliases(roots: list[Path], summary: Summary) -> tuple[Aliases, str]:
-    """The alias file's rules and a hash of its bytes (a change of it must relabel)."""
-    path = find_alias_file(roots)
+def _load_aliases(roots: list[Path], summary: Summary) -> tuple[Aliases, source_merge.SourceAliases, str]:
+    """The persons and sources alias files' rules and a hash of their bytes (a change of either
+    must relabel); a broken file is reported and ignored."""
+    persons_path = find_alias_file(roots)
+    sources_path = find_alias_file(roots, source_merge.SOURCE_FILE)
+    digest = "/".join(_file_digest(p) for p in (persons_path, sources_path))
     try:
-        digest = file_hash(path.read_bytes()) if path else ""
-    except OSError:
-        digest = ""
-    try:
-        return Aliases.load(path), digest
+        persons = Aliases.load(persons_path)
     except AliasFileError as exc:
         summary.failed.append(f"{exc} (alias file ignored)")
-        return Aliases(), digest
+        persons = Aliases()
+    try:
+        sources = source_merge.SourceAliases.load(sources_path)
+    except AliasFileError as exc:
+        summary.failed.append(f"{exc} (alias file ignored)")
+        sources = source_merge.SourceAliases()
+    return persons, sources, digest
+
+
+def _file_digest(path: Path | None) -> str:
+    try:
+        return file_hash(path.read_bytes()) if path else ""
+    except OSError:
+        return ""
 
 
 # A file modified this close to the run's start may change again within the same mtime tick:
@@ -268,7 +304,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     store.prune(index_dir)  # partial generations of killed rebuilds
     seeds, notes = discover(roots)
     summary.warnings.extend(notes)
-    aliases, aliases_hash = _load_aliases(roots, summary)
+    aliases, source_aliases, aliases_hash = _load_aliases(roots, summary)
     stats = {s.rel: FileStat.of(s.path) for s in seeds}
     live = store.current_dir(index_dir)
     live_ix = whoosh_index.open_dir(str(live)) if live else None
@@ -314,10 +350,13 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     _first_indexed(new_docs, previous)
     _assign_stories(new_docs, [state[i].story for i in kept_ids])
 
-    mapping = build_mapping(
-        [state[i].persons_raw for i in kept_ids] + [d.persons_raw for d in new_docs.values()], aliases
+    mapping = Mappings(
+        build_mapping([state[i].persons_raw for i in kept_ids] + [d.persons_raw for d in new_docs.values()], aliases),
+        source_merge.build_mapping(
+            [state[i].sources_raw for i in kept_ids] + [d.sources_raw for d in new_docs.values()], source_aliases
+        ),
     )
-    stale = _stale(state, kept_ids, mapping)
+    stale = [i for i in kept_ids if mapping.stale(state[i])]
     gone = [rel for rel in files if rel not in present or rel in readable]
     if summary.full:
         target = store.new_generation(index_dir)
@@ -372,8 +411,7 @@ def _write(ix, summary, changed, workers, progress, on_total, gone, new_docs, st
         for rel in gone:
             writer.delete_by_term("path", rel)
         for doc in new_docs.values():
-            doc.persons = canonical(doc.persons_raw, mapping)
-            (writer.add_document if summary.full else writer.update_document)(**index_fields(doc))
+            (writer.add_document if summary.full else writer.update_document)(**index_fields(mapping.apply(doc)))
             if progress:
                 progress(1)
         summary.relabelled = _relabel(writer, ix, state, stale, mapping)
@@ -386,11 +424,6 @@ def _write(ix, summary, changed, workers, progress, on_total, gone, new_docs, st
         if summary.full:
             shutil.rmtree(target, ignore_errors=True)
         raise
-
-
-def _stale(state: dict[str, Indexed], kept_ids: list[str], mapping) -> list[str]:
-    """Kept documents whose person values the corpus or alias file changed."""
-    return [i for i in kept_ids if canonical(state[i].persons_raw, mapping) != state[i].persons]
 
 
 def _first_indexed(new_docs: dict[str, Document], previous: dict[str, Indexed]) -> None:
@@ -409,13 +442,12 @@ def _assign_stories(new_docs: dict[str, Document], kept: list[stories.Member]) -
         new_docs[member.id].story = member.story
 
 
-def _relabel(writer, ix, state: dict[str, Indexed], stale: list[str], mapping) -> int:
+def _relabel(writer, ix, state: dict[str, Indexed], stale: list[str], mapping: Mappings) -> int:
     """Rewrite the stale documents from the index itself, without reading their files."""
     if not stale:
         return 0
     with ix.searcher() as searcher:
         for doc_id in stale:
             doc = _from_stored(searcher.stored_fields(state[doc_id].docnum), state[doc_id])
-            doc.persons = canonical(doc.persons_raw, mapping)
-            writer.update_document(**index_fields(doc))
+            writer.update_document(**index_fields(mapping.apply(doc)))
     return len(stale)
