@@ -11,6 +11,7 @@ variants lives in `indexer/person_merge.py`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,124 +19,52 @@ from indexer.french import STOP_WORDS, fold
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zà-öø-ÿœ"
-# A capitalised word: "Stoltenberg", "Jean-Yves", "O'Rourke", "Ing-wen", "al-Sarraj".
-_CAP = rf"(?:(?:al|el)-)?(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:-[{_UP}{_LOW}][{_LOW}]+)*"
+# A capitalised word: "Stoltenberg", "Jean-Yves", "O'Rourke", "Ing-wen", "al-Sarraj", "McNamara".
+_CAP = rf"(?:(?:al|el)-)?(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]{{2,}})?(?:-[{_UP}{_LOW}][{_LOW}]+)*"
+_FRENCH_PARTICLE = r"(?:de|du|des|la|le)"
 _PARTICLE = r"(?:de|du|des|di|da|dos|das|del|della|van|von|der|den|ben|bin|ibn|al|el|y|ould|abou|abu|bou|le|la)"
 # Elided words glued to a name: "d'Emmanuel Macron", "qu'Emmanuel Macron"; capital
 # N' and M' open names themselves ("N'Golo Kanté", "M'Bala").
 _ELISION = r"(?:[dlDLjnstcm]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)"
+# After the first word, an initial or a regnal number may follow: "John A. Gotti", "Adam D.", "Elisabeth II".
+_NEXT = rf"(?:{_CAP}|[{_UP}]\.|(?:II|III|IV|VI|VII|VIII|IX)(?![\w'’-]))"
 RUN_RE = re.compile(
-    rf"(?<![\w'’-])(?:{_ELISION}['’](?=[{_UP}]))?({_CAP}(?:\s{_PARTICLE}){{0,2}}(?:\s{_CAP}){{0,5}})(?![\w'’-])"
+    rf"(?<![\w'’-])(?:{_ELISION}['’](?=[{_UP}]))?({_CAP}(?:(?:\s{_PARTICLE}){{0,2}}\s{_NEXT}){{0,5}})(?![\w'’-])"
 )
 MAX_NAME_TOKENS = 4
+DATA = Path(__file__).parent / "data"
+
+
+def _words(name: str) -> frozenset[str]:
+    """A word list of indexer/data/: one folded word a line, `#` comments."""
+    lines = (DATA / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
 
 # Words before a name that say a person follows ("M. Austin", "le général Haftar").
-CUES = {
-    "m", "m.", "mm", "mm.", "mme", "mmes", "mlle", "me", "mgr", "dr", "pr",
-    "president", "presidente", "ministre", "general", "generale", "marechal", "colonel", "commandant",
-    "capitaine", "lieutenant", "sergent", "caporal", "amiral", "chancelier", "chanceliere", "pape",
-    "roi", "reine", "prince", "princesse", "emir", "cheikh", "ayatollah", "imam", "juge", "procureur",
-    "procureure", "avocat", "avocate", "senateur", "senatrice", "depute", "deputee", "maire",
-    "gouverneur", "gouverneure", "porte-parole", "ambassadeur", "ambassadrice", "directeur",
-    "directrice", "patron", "patronne", "dirigeant", "dirigeante", "opposant", "opposante",
-    "journaliste", "ecrivain", "ecrivaine", "chanteur", "chanteuse", "acteur", "actrice", "analyste",
-    "chercheur", "chercheuse", "professeur", "docteur", "secretaire", "commissaire", "conseiller",
-    "conseillere", "candidat", "candidate", "homologue", "successeur", "predecesseur", "vice-president",
-    "vice-presidente", "eurodepute", "eurodeputee", "militant", "militante", "sportif", "entraineur",
-    "photographe", "realisateur", "realisatrice", "cineaste", "artiste", "fondateur", "fondatrice",
-    "epouse", "mari", "fils", "fille", "frere", "soeur", "pere", "mere", "veuve", "neveu", "niece",
-    "milliardaire", "magnat", "chef", "leader", "activiste", "economiste", "politologue", "historien",
-    "historienne", "sociologue", "philosophe", "diplomate", "emissaire", "envoye", "mediateur",
-    "negociateur", "ministre-president", "premier", "premiere", "rapporteur", "rapporteure",
-    "lieutenant-colonel", "general-major", "vice-amiral", "contre-amiral", "sergent-chef",
-    "adjudant", "soldat", "caporal-chef", "pilote", "commandante", "inspecteur", "inspectrice",
-}
+CUES = _words("person_cues")
 # Capitalised honorifics that open a run: "Mme Callebaut", "Me Fonteix".
-HONORIFICS = {"mme", "mmes", "mlle", "me", "mgr", "dr", "pr", "maitre"}
+HONORIFICS = _words("person_honorifics")
 # Words before a capitalised run that make it a thing named after a person.
-THING_CUES = {
-    "rue", "avenue", "boulevard", "place", "quai", "pont", "square", "allee", "lycee", "college", "ecole",
-    "universite", "hopital", "aeroport", "stade", "gare", "station", "centre", "fondation", "prix",
-    "institut", "musee", "salle", "porte-avions", "navire", "fregate", "paquebot", "sous-marin",
-    "batiment", "operation", "plan", "loi", "doctrine", "ere", "clinique", "residence", "palais",
-    "theatre", "cinema", "festival", "trophee", "coupe", "camp", "base", "caserne", "chu", "parc",
-    "hotel", "restaurant", "societe", "groupe", "marque", "editions", "journal", "quotidien",
-    "hebdomadaire", "magazine", "radio", "chaine", "tournoi", "grand", "virus",
-}
+THING_CUES = _words("person_thing_cues")
 MAX_FILLERS = 4
+# Cues that are also verbs ("Trump juge Pékin…"): a cue only after an article.
+CUES_NEEDING_ARTICLE = _words("person_cues_needing_article")
+# Who a person is, in an apposition rather than a title: "Mustafa, un réfugié soudanais".
+ROLE_NOUNS = _words("person_role_nouns")
+# Words no person's name contains: "Save The Children".
+NOT_IN_NAMES = _words("not_in_names")
 
 # Capitalised words a first-name list contains but that start no person here.
-NOT_FIRST_NAMES = {
-    "le", "la", "les", "de", "du", "des", "un", "une", "et", "en", "au", "aux", "general", "prince",
-    "royal", "paris", "france", "grand", "premier", "president", "mars", "mai", "juin", "avril",
-    "saint", "sainte", "san", "santa", "notre", "dame", "sud", "nord", "est", "ouest", "union",
-    "europe", "china", "chine", "inde", "india", "iran", "irak", "syrie", "dakota", "washington",
-    "orleans", "vienne", "radio", "po", "maison", "los", "las", "hong", "princess", "go", "the",
-    "rio", "sri", "sante", "afro", "mar", "san", "phoenix", "trinidad", "lourdes", "angers", "marseille", "lyon",
-    "nice", "tours", "cannes", "dieu", "allah", "christ", "noel", "paques", "toussaint",
-    "pentecote", "ramadan", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-    "dimanche", "janvier", "fevrier", "juillet", "aout", "septembre", "octobre", "novembre",
-    "decembre", "printemps", "ete", "automne", "hiver", "etat", "etats", "armee", "air", "marine",
-    "gendarmerie", "police", "justice", "defense", "republique", "parlement", "senat", "assemblee",
-    "conseil", "cour", "tribunal", "ministere", "gouvernement", "commission", "comite", "parti",
-    "front", "mouvement", "alliance", "organisation", "agence", "banque", "fonds", "forum",
-    "sommet", "conference", "traite", "accord", "pacte", "charte", "declaration", "plan", "photo",
-    "video", "covid", "corona", "don", "major", "amiral", "colonel", "capitaine", "sergent",
-    "lieutenant", "chef", "sir", "lord", "lady", "miss", "mister", "madame", "monsieur", "mademoiselle",
-    "bin", "abou", "abu", "al", "el", "ibn", "van", "von", "di", "da", "della", "dos",
-    "ces", "cet", "cette", "ce", "son", "sa", "ses", "leur", "leurs", "mon", "ma", "mes", "notre",
-    "votre", "nos", "vos", "tout", "tous", "toute", "toutes", "selon", "pour", "par", "avec", "sans",
-    "sous", "sur", "dans", "entre", "vers", "chez", "contre", "depuis", "pendant", "avant", "apres",
-    "malgre", "outre", "hors", "via", "mais", "ou", "donc", "or", "ni", "car", "quand", "comme",
-    "si", "lors", "ainsi", "alors", "aussi", "encore", "enfin", "puis", "ensuite", "deja",
-    "toujours", "jamais", "parfois", "souvent", "seul", "seule", "autre", "autres", "meme",
-    "memes", "chaque", "plusieurs", "certains", "certaines", "aucun", "aucune", "nul", "nulle",
-    "pas", "plus", "moins", "tres", "trop", "peu", "beaucoup", "bien", "mal", "oui", "non",
-    "merci", "bonjour", "bravo", "liberte", "egalite", "fraternite", "paix", "guerre", "victoire",
-    "espoir", "vie", "mort", "amour", "gloire", "honneur", "patrie", "nation", "peuple", "monde",
-    "terre", "ciel", "mer", "ocean", "golfe", "ile", "iles", "mont", "cap", "lac", "riviere",
-    "fleuve", "vallee", "foret", "desert", "plaine", "plateau", "bassin", "delta", "canal",
-    "detroit", "baie", "cote", "rive", "port", "aeroport", "ville", "village", "region",
-    "province", "departement", "commune", "canton", "comte", "district", "territoire", "zone",
-    "secteur", "quartier", "banlieue", "capitale", "metropole", "cite", "centre", "royaume",
-    "empire", "emirat", "sultanat", "principaute", "federation", "confederation", "ligue",
-    "association", "syndicat", "federal", "national", "international", "mondial", "europeen",
-    "africain", "americain", "asiatique", "arabe", "islamique", "catholique", "protestant",
-    "orthodoxe", "juif", "musulman", "chretien", "bouddhiste", "hindou", "laique", "democrate",
-    "republicain", "socialiste", "communiste", "liberal", "conservateur", "ecologiste", "vert",
-    "verts", "rouge", "rouges", "blanc", "blanche", "noir", "noire", "jaune", "bleu", "bleus",
-    "rose", "gris", "brun", "or", "argent", "diamant", "cristal", "perle", "ambre", "jade",
-    "olive", "cerise", "prune", "violette", "marguerite", "capucine", "camelia", "iris",
-    "jasmin", "lilas", "myrtille", "hortense", "fleur", "rosa", "flora", "aurore", "aube",
-    "soleil", "lune", "etoile", "ange", "angel", "gloria", "fortune", "justine", "constance",
-    "prudence", "clemence", "patience", "esperance", "grace", "joy", "hope", "faith", "charity",
-    "happy", "sunny", "summer", "winter", "autumn", "spring", "may", "june", "april", "august",
-    "january", "march", "sun", "star", "king", "queen", "duke", "earl", "baron", "count",
-    "bishop", "pope", "new", "old", "big", "little", "great", "good", "best", "real",
-    "all", "one", "top", "black", "white", "red", "blue", "green", "gold", "silver",
-    "do", "we", "you", "my", "our", "your", "it", "is", "are", "be", "to", "of", "in", "on", "at",
-    "by", "for", "with", "and", "not", "no", "yes", "so", "if", "how", "why", "what", "who", "when",
-    "where", "can", "will", "just", "love", "life", "live", "man", "men", "woman", "girl", "boy",
-    "baby", "home", "day", "night", "world", "time", "invite", "invitee",
-}
+NOT_FIRST_NAMES = _words("not_first_names")
 # Capitalised words that end no person's name (organisations, places, pronouns).
-NOT_SURNAMES = (STOP_WORDS - {"un", "une"}) | {
-    "france", "europe", "afrique", "amerique", "asie", "nord", "sud", "ouest", "orient", "occident",
-    "bridge", "street", "square", "park", "hall", "house", "center", "centre", "novosti", "tower",
-    "reporter", "ltd", "inc", "corp", "company", "organisation", "organization", "cars", "italia",
-    "records", "productions", "films", "studios", "airport", "university", "club", "team", "games",
-    "photo", "afp", "reuters", "ap", "hebdo", "post", "times", "journal", "news", "magazine",
-    "cruises", "sport", "sports", "group", "groupe", "airlines", "airways", "motors", "bank",
-    "university", "college", "institute", "foundation", "blanche", "unis", "kong", "angeles",
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "fevrier",
-    "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre",
-}
+NOT_SURNAMES = (STOP_WORDS - {"un", "une"}) | _words("not_surnames")
 # First names that are also places: a name only when no place preposition precedes.
-PLACE_NAMES = {
-    "israel", "jordan", "georgia", "virginia", "carolina", "victoria", "lorraine", "nancy",
-    "lincoln", "houston", "dallas", "austin", "denver", "florence", "charlotte", "sydney",
-    "adelaide", "orlando", "santiago", "florida", "india", "china", "paris",
-}
+PLACE_NAMES = _words("first_name_places")
+PLACE_HEADS = _words("place_heads")
+# First names that are also words ("Rose", "Marine"): no opener alone, but a confirmed name may start with one.
+WORD_FIRST_NAMES = _words("first_names_also_words")
+_NEVER_ALONE = STOP_WORDS | (NOT_FIRST_NAMES - WORD_FIRST_NAMES)  # a lone capitalised word that is never a person
 _PLACE_PREPOSITION = re.compile(r"(?:\b(?:à|a|au|en|de|du|vers|depuis|pres de|près de)|[dl]['’])\s*$", re.I)
 _PREPOSITION_BEFORE = re.compile(r"(?:\b(?:de|du|des|la|le|les|à|au|aux|en|pour|sur|par|avec|contre|chez)|[dlDL]['’])\s*$")
 _SENTENCE_END = re.compile(r"(?<!\bM)(?<!\bMM)(?<!\bMme)(?<!\bMgr)(?<!\bDr)(?<!\bPr)[.!?:;»\"\n]\s*$")
@@ -145,6 +74,31 @@ _SPEECH_BEFORE = re.compile(
     r"(?:\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|encore|aussi|également|"
     r"notamment|alors|ensuite|récemment|auparavant|dans un communiqué))?\s+$"
 )
+# Present-tense speech after a quote or a comma: «…», explique Jean Dupont / », a confié à l'AFP Mustafa.
+_QUOTED_SPEECH_BEFORE = re.compile(
+    r"(?:[»\"”]|,)\s*(?:a\s+|ont\s+)?(?:" + "|".join(re.escape(w).replace("'", "['’]") for w in sorted(_words("speech_verbs"), key=len, reverse=True)) + r")(?:-t-(?:il|elle))?"
+    r"(?:\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|encore|aussi|également|alors|"
+    r"dans la journée|dans un communiqué))?"
+    r"(?:\s+(?:à|auprès de|devant)\s+(?:l['’]|la\s+|le\s+)?(?:AFP|Reuters|presse|[\w-]+))?\s+$"
+)
+_AGE_AFTER = re.compile(r"^\s*,\s+(?:(?:un|une|l['’]|le|la)\s*)?(?:[^\W\d][\w'’-]*\s+){0,5}?(?:de\s+)?\d{1,3}\s+ans\b")
+_QUOTE_OPEN = re.compile(r"[\"«“]\s*(?:M\.|Mme|Mr)?\s*$")
+_QUOTE_CLOSE = re.compile(r"\s*[\"»”]")
+# A capitalised people's name after a cue ("la première Amérindienne") is no person.
+_DEMONYM = re.compile(r"(?:ienne|éenne|aise|oise|aine)s?$")
+_WINDOW_WORDS = re.compile(r"[\w'’.-]+|,")
+_LOWER_WORD = re.compile(rf"[{_LOW}][{_LOW}-]+")
+_LAST_WORD = re.compile(r"([\w-]+)\s+(?:[dl]['’])?$")
+_FRENCH_PARTICLE_RE = re.compile(_FRENCH_PARTICLE)
+_PARTICLE_RE = re.compile(_PARTICLE)
+_PLACE_LIKE = re.compile(r"-(?:de|du|des|la|le|les|sur|en|sous|lès)-|^Saint|^Sainte")
+_LOWER_HYPHEN = re.compile(rf"-[{_LOW}]")
+_PORTFOLIO_BEFORE = re.compile(r"\b(?:de|des|du|de la|de l['’])\s*$")
+_DETERMINER_BEFORE = re.compile(r"(?:\b(?:le|la|les|un|une)\s+|\b[lL]['’])$")
+_FAMILY_BEFORE = re.compile(r"\b(?:frères|sœurs|soeurs|époux|jumeaux|jumelles|cousins|cousines)\s+$")
+_AND = re.compile(r"\s+et\s+")
+_LIST_SEPARATOR = re.compile(r"\s*,\s*|\s+et\s+")
+_ARTICLES = {"le", "la", "l'", "l’", "du", "au", "un", "une", "son", "sa", "leur", "ce", "cet", "cette", "notre"}
 # An apposition that says who the person is: "Ben Crump, l'avocat de la famille".
 _ROLE_AFTER = re.compile(
     r"^\s*,\s+(?:l['’]|le\s+|la\s+|un\s+|une\s+|son\s+|sa\s+|leur\s+)?(?:[\w-]+\s+){0,2}?(\w[\w-]*)"
@@ -174,11 +128,12 @@ def first_names() -> frozenset[str]:
     return frozenset(names - NOT_FIRST_NAMES)
 
 
-def _is_first_name(token: str, text: str, start: int) -> bool:
+def _is_first_name(token: str, text: str, start: int, alone: bool = True) -> bool:
+    """A known first name; one that is also a place ("à Nancy") only when a surname follows it ("à Nancy Pelosi")."""
     head = fold(token.split("-")[0].split("'")[-1])
     if head not in first_names():
         return False
-    return head not in PLACE_NAMES or not _PLACE_PREPOSITION.search(text[max(0, start - 12) : start])
+    return head not in PLACE_NAMES or not alone or not _PLACE_PREPOSITION.search(text[max(0, start - 12) : start])
 
 
 def _has_cue(text: str, start: int) -> bool:
@@ -186,13 +141,17 @@ def _has_cue(text: str, start: int) -> bool:
     window = text[max(0, start - 80) : start]
     if _PREPOSITION_BEFORE.search(window) or _SENTENCE_END.search(window):
         return False
-    words = re.findall(r"[\w'’.-]+|,", window)
+    words = _WINDOW_WORDS.findall(window)
     fillers = 0
-    for word in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
         key = fold(word)
+        if key.startswith("ex-"):
+            key = key[3:]
         if key in CUES or key.rstrip(".") in CUES:
-            return True
-        if word == "," or (re.fullmatch(rf"[{_LOW}][{_LOW}-]+", word) and key not in STOP_WORDS):
+            # "Trump juge Pékin…": a cue that is also a verb needs its article.
+            return key not in CUES_NEEDING_ARTICLE or (i > 0 and fold(words[i - 1]) in _ARTICLES)
+        if word == "," or (_LOWER_WORD.fullmatch(word) and key not in STOP_WORDS):
             fillers += 1
             if fillers > MAX_FILLERS:
                 return False
@@ -203,64 +162,163 @@ def _has_cue(text: str, start: int) -> bool:
 
 def _role_after(text: str, end: int) -> bool:
     m = _ROLE_AFTER.match(text[end : end + 80])
-    return bool(m) and fold(m.group(1)) in CUES
+    return bool(m) and (fold(m.group(1)) in CUES or fold(m.group(1)) in ROLE_NOUNS)
+
+
+def _age_after(text: str, end: int) -> bool:
+    """A vox-pop apposition: "Nabil, 64 ans", "Damon, un sans-abri de 67 ans"."""
+    return bool(_AGE_AFTER.match(text[end : end + 70]))
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """A title in quotes ("Lily Paname", « M. Démocratie »), not a person."""
+    return bool(_QUOTE_OPEN.search(text[max(0, start - 8) : start]) and _QUOTE_CLOSE.match(text[end : end + 3]))
 
 
 def _role_before(text: str, start: int) -> bool:
     m = _APPOSED_SEGMENT.search(text[max(0, start - 100) : start])
-    return bool(m) and any(fold(w) in CUES for w in _DETERMINED.findall(m.group(1)))
+    return bool(m) and any(fold(w) in CUES or fold(w) in ROLE_NOUNS for w in _DETERMINED.findall(m.group(1)))
 
 
 def _thing_before(text: str, start: int) -> bool:
-    m = re.search(r"([\w-]+)\s+(?:[dl]['’])?$", text[max(0, start - 30) : start])
+    m = _LAST_WORD.search(text[max(0, start - 30) : start])
     return bool(m) and fold(m.group(1)) in THING_CUES
 
 
-def _trim(tokens: list[str]) -> list[str]:
-    """Drop trailing particles and words that end no name."""
-    while tokens and (fold(tokens[-1]) in NOT_SURNAMES or re.fullmatch(_PARTICLE, tokens[-1])):
+def _trim(tokens: list[str], text: str, start: int) -> list[str]:
+    """The name in `tokens`: at most MAX_NAME_TOKENS, cut at a French particle that does not follow
+    a first name ("Donald Trump de Jérusalem", not "Charles de Gaulle"), without trailing particles
+    and words that end no name; empty when it does not start with a capital."""
+    tokens = tokens[:MAX_NAME_TOKENS]
+    for i in range(1, len(tokens) - 1):
+        if _FRENCH_PARTICLE_RE.fullmatch(tokens[i]) and not _is_first_name(tokens[i - 1], text, start):
+            after = next((t for t in tokens[i + 1 :] if t[0].isupper()), None)
+            if i >= 2 or (after and _a_place_here(after, text)):
+                tokens = tokens[:i]
+                break
+    while tokens and (fold(tokens[-1]) in NOT_SURNAMES or _PARTICLE_RE.fullmatch(tokens[-1])):
         tokens = tokens[:-1]
-    return tokens
+    return tokens if tokens and tokens[0][0].isupper() else []
 
 
 def _place_like(token: str) -> bool:
     """Pas-de-Calais, Saint-Denis: hyphenated with a lower-case or saint part."""
-    return bool(re.search(r"-(?:de|du|des|la|le|les|sur|en|sous|lès)-|^Saint|^Sainte", token))
+    return bool(_PLACE_LIKE.search(token))
+
+
+@dataclass
+class _Run:
+    """A run of capitalised words and the person it names (None: none, or not yet known)."""
+
+    start: int
+    end: int
+    tokens: list[str]
+    name: list[str] | None
+    thing: bool  # a thing, a place or a title: never a person
 
 
 def mentions(text: str) -> list[list[str]]:
     """Person mentions in `text`, each as its list of name tokens."""
-    found: list[list[str]] = []
+    runs: list[_Run] = []
     for m in RUN_RE.finditer(text):
         start, end = m.start(1), m.end(1)
         tokens = m.group(1).split()
-        if _thing_before(text, start) or any(_place_like(t) for t in tokens):
+        if len(tokens) == 1 and fold(tokens[0]) in _NEVER_ALONE:  # "Le", "Selon", "Paris": the common case, fast
+            runs.append(_Run(start, end, tokens, None, thing=False))
+            continue
+        # "le journaliste du Washington Post Jason Rezaian": the organisation ends where the name starts.
+        org = max((i for i, t in enumerate(tokens) if fold(t) in NOT_IN_NAMES), default=-1)
+        if org >= 0:
+            start = text.index(tokens[org + 1], start + len(tokens[org])) if org + 1 < len(tokens) else end
+            tokens = tokens[org + 1 :]
+        if (not tokens or _thing_before(text, start) or any(_place_like(t) for t in tokens)
+                or _quoted(text, start, end)):
+            runs.append(_Run(start, end, tokens, None, thing=True))
             continue
         # "Mme Callebaut", "Selon Me Fonteix": the honorific is a cue, the name follows it.
         honorific = max((i for i, t in enumerate(tokens) if fold(t) in HONORIFICS), default=-1)
-        name = _person(tokens[honorific + 1 :], text, start, end, cued=honorific >= 0)
-        if name:
-            found.append(name)
+        tokens = tokens[honorific + 1 :]
+        runs.append(_Run(start, end, tokens, _person(tokens, text, start, end, cued=honorific >= 0), thing=False))
+    siblings = _siblings(runs, text)
+    _listed(runs, text)
+    return [r.name for r in runs if r.name] + siblings
+
+
+def _between(text: str, a: _Run, b: _Run, pattern: re.Pattern) -> bool:
+    return bool(pattern.fullmatch(text[a.end : b.start]))
+
+
+def _siblings(runs: list[_Run], text: str) -> list[list[str]]:
+    """"Igor et Grichka Bogdanoff": a known first name before `et` shares the next name's surname."""
+    found = []
+    for a, b in zip(runs, runs[1:]):
+        if (len(a.tokens) == 1 and len(b.tokens) >= 2 and not (a.thing or b.thing) and _between(text, a, b, _AND)
+                and fold(a.tokens[0]) not in NOT_FIRST_NAMES and _is_first_name(a.tokens[0], text, a.start)
+                and (b.name or _FAMILY_BEFORE.search(text[max(0, a.start - 30) : a.start]))):
+            b.name = b.name or _trim(b.tokens, text, b.start)
+            if len(b.name) >= 2:
+                found.append([a.tokens[0], *b.name[1:]])
     return found
+
+
+def _listed(runs: list[_Run], text: str) -> None:
+    """"George Floyd, Michael Brown, Trayvon Martin": a full name listed beside a person's is one."""
+    for pairs in (zip(runs, runs[1:]), zip(runs[1:], runs)):
+        for known, other in pairs:
+            if (known.name and len(known.name) >= 2 and other.name is None and not other.thing
+                    and 2 <= len(other.tokens) <= 3 and not _DETERMINER_BEFORE.search(text[max(0, other.start - 5) : other.start])
+                    and _between(text, *sorted((known, other), key=lambda r: r.start),
+                                                                 pattern=_LIST_SEPARATOR)):
+                name = _trim(other.tokens, text, other.start)
+                if len(name) >= 2 and fold(name[0]) not in NOT_FIRST_NAMES:
+                    other.name = name
 
 
 def _person(tokens: list[str], text: str, start: int, end: int, cued: bool) -> list[str] | None:
     """The name in a run of capitalised words, or None when it names no person."""
-    first = next((i for i, t in enumerate(tokens) if _is_first_name(t, text, start)), None)
+    # A first name opens the name, unless it is the second word of a place ("Los Angeles", "St James").
+    first = next((i for i, t in enumerate(tokens) if t[0].isupper()
+                  and _is_first_name(t, text, start, alone=i == len(tokens) - 1 or not tokens[i + 1][0].isupper())
+                  and (i == 0 or fold(tokens[i - 1]) not in PLACE_HEADS)), None)
     if first is not None and len(tokens) - first >= 2:
-        name = _trim(tokens[first : first + MAX_NAME_TOKENS])
+        name = _trim(tokens[first:], text, start)
         if len(name) >= 2:
             return name
-    name = _trim(tokens[:MAX_NAME_TOKENS])
-    if not name or fold(name[0]) in NOT_FIRST_NAMES:
+    name = _trim(tokens, text, start)
+    if not name or fold(name[0]) in STOP_WORDS or (fold(name[0]) in NOT_FIRST_NAMES and fold(name[0]) not in WORD_FIRST_NAMES):
         return None
+    # "le ministre des Migrations Notis Mitarachi": the portfolio is not the name.
+    portfolio = _PORTFOLIO_BEFORE.search(text[max(0, start - 8) : start])
+    if (portfolio and len(name) >= 3 and all(t[0].isupper() for t in name)
+            and _has_cue(text, start - len(portfolio.group(0)))):
+        return name[1:]
     if cued or _has_cue(text, start):
-        return name
-    if len(name) >= 2 and (
-        _SPEECH_BEFORE.search(text[max(0, start - 60) : start]) or _role_after(text, end) or _role_before(text, start)
-    ):
-        return name
-    return None
+        return None if len(name) == 1 and _DEMONYM.search(name[0]) and not _is_first_name(name[0], text, start) else name
+    if len(name) >= 2:
+        return name if _confirmed(text, start, end) else None
+    return name if _lone_first_name(name[0], text, start, end) else None
+
+
+def _confirmed(text: str, start: int, end: int) -> bool:
+    """Reported speech or a role in apposition says the run is someone."""
+    return _speech_before(text, start) or _role_after(text, end) or _role_before(text, start)
+
+
+def _lone_first_name(token: str, text: str, start: int, end: int) -> bool:
+    """A vox-pop first name: "Nabil, 64 ans", "lâche Haitham, manifestant" — never a place of the article."""
+    return (_is_first_name(token, text, start) and fold(token) not in PLACE_NAMES
+            and not _LOWER_HYPHEN.search(token) and not _a_place_here(token, text)
+            and (_confirmed(text, start, end) or _age_after(text, end)))
+
+
+def _a_place_here(token: str, text: str) -> bool:
+    """The article uses the word as a place ("au Mali", "à Doha"): a lone word is no person then."""
+    return bool(re.search(rf"\b(?:à|au|aux|en|vers|depuis)\s+{re.escape(token)}\b", text))
+
+
+def _speech_before(text: str, start: int) -> bool:
+    window = text[max(0, start - 80) : start]
+    return bool(_SPEECH_BEFORE.search(window) or _QUOTED_SPEECH_BEFORE.search(window))
 
 
 def extract(title: str, text: str, byline_author: str | None = None) -> list[str]:
@@ -286,6 +344,8 @@ def _same_person(a: list[str], b: list[str]) -> bool:
 def _order_of_appearance(names: list[str], text: str) -> list[str]:
     def pos(name: str) -> int:
         i = text.find(name)
+        if i < 0:  # "Saïd Kouachi" of "Saïd et Chérif Kouachi": where its first name is
+            i = text.find(name.split()[0])
         return i if i >= 0 else len(text)
 
     return sorted(dict.fromkeys(names), key=pos)

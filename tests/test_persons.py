@@ -35,11 +35,12 @@ def test_names_after_elisions_and_after_a_role_in_apposition():
                                           "Aymen al-Safadi"]
 
 
-# Gates just under what extraction achieves on all 95 dev articles (P 0.936, R 0.853,
-# F1 0.893; indexed P 0.938, F1 0.893): they guard against regressions. The targets
-# (precision >= 0.96, recall >= 0.93) are in the quality issue.
-PERSONS_MIN_PRECISION = 0.93
-PERSONS_MIN_F1 = 0.885
+# Gates just under what extraction achieves on all 95 dev articles (P 0.980, R 0.936,
+# F1 0.958; as the 5k index serves them P 0.982, R 0.935, F1 0.958): they guard against
+# regressions.
+PERSONS_MIN_PRECISION = 0.975
+PERSONS_MIN_RECALL = 0.93
+PERSONS_MIN_F1 = 0.955
 
 
 @needs_shared
@@ -49,7 +50,8 @@ def test_dev_gold_set_scores_stay_above_the_gates(corpus_index):
     for label, scores in [("extracted", evaluate(SHARED)), ("indexed", evaluate(SHARED, index=corpus_index))]:
         print(f"\npersons dev set, {label} ({scores['articles']} articles): precision {scores['precision']:.3f} "
               f"recall {scores['recall']:.3f} f1 {scores['f1']:.3f}")
-        assert scores["precision"] >= PERSONS_MIN_PRECISION and scores["f1"] >= PERSONS_MIN_F1
+        assert scores["precision"] >= PERSONS_MIN_PRECISION and scores["recall"] >= PERSONS_MIN_RECALL
+        assert scores["f1"] >= PERSONS_MIN_F1
 
 
 def test_corpus_merges_variants_and_dominated_surnames():
@@ -145,3 +147,30 @@ def test_names_with_particles():
 def test_capitalised_honorifics_are_cues_not_names():
     text = "Selon Me Cloé Fonteix, avocate de la famille, Mme Callebaut a porté plainte."
     assert extract("Procès", text) == ["Cloé Fonteix", "Callebaut"]
+
+
+def test_vox_pop_first_names_but_not_places_of_the_article():
+    text = ("« Les gens n'en peuvent plus », lâche Haitham, manifestant à Beyrouth. Nabil, 64 ans et à la retraite, "
+            "attend. Les troupes restent au Mali. « C'est dur », explique Mali, une habitante.")
+    assert extract("Beyrouth", text) == ["Haitham", "Nabil"]
+
+
+def test_siblings_lists_initials_and_regnal_numbers():
+    text = ("Les frères Saïd et Chérif Kouachi, puis les frères Igor et Grichka Bogdanoff. "
+            "Les têtes de George Floyd, Michael Brown, Trayvon Martin. Le procureur a inculpé John A. Gotti. "
+            "Elisabeth II a reçu Michelle McNamara.")
+    assert extract("Procès", text) == ["Saïd Kouachi", "Chérif Kouachi", "Igor Bogdanoff", "Grichka Bogdanoff",
+                                       "George Floyd", "Michael Brown", "Trayvon Martin", "John A. Gotti",
+                                       "Elisabeth II", "Michelle McNamara"]
+
+
+def test_organisations_titles_and_verbs_are_not_persons():
+    text = ('Mohammed Alshamaa, de l\'ONG Save The Children, et le journaliste du Washington Post Jason Rezaian. '
+            'L\'usine Nissan Zona Franca ferme. "Lily Paname" fut un succès. Trump juge Pékin responsable.')
+    assert extract("Yémen", text) == ["Mohammed Alshamaa", "Jason Rezaian"]
+
+
+def test_names_the_gazetteer_misses_confirmed_by_their_context():
+    text = ("Selon le ministre des Migrations Notis Mitarachi, rien ne change. La gardienne, Rosa King, est morte. "
+            "Le maire de Los Angeles Eric Garcetti a parlé. Il succédera à Israel Katz, pas à Nancy.")
+    assert extract("Grèce", text) == ["Notis Mitarachi", "Rosa King", "Eric Garcetti", "Israel Katz"]
