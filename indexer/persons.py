@@ -28,8 +28,10 @@ _PARTICLE = r"(?:de|du|des|di|da|dos|das|del|della|van|von|der|den|ben|bin|ibn|a
 _ELISION = r"(?:[dlDLjnstcm]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)"
 # After the first word, an initial or a regnal number may follow: "John A. Gotti", "Adam D.", "Elisabeth II".
 _NEXT = rf"(?:{_CAP}|[{_UP}]\.|(?:II|III|IV|VI|VII|VIII|IX)(?![\w'’-]))"
+# "Me Edouard de Lamaze", "M. de Villepin": an honorific opens the run, the particle follows the name.
+_HONORIFIC = r"(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Mgr|Dr|Pr)"
 RUN_RE = re.compile(
-    rf"(?<![\w'’-])(?:{_ELISION}['’](?=[{_UP}]))?({_CAP}(?:(?:\s{_PARTICLE}){{0,2}}\s{_NEXT}){{0,5}})(?![\w'’-])"
+    rf"(?<![\w'’-])(?:{_ELISION}['’](?=[{_UP}]))?((?:{_HONORIFIC}\s)?{_CAP}(?:\s{_PARTICLE}){{0,2}}(?:\s{_NEXT}){{0,5}})(?![\w'’-])"
 )
 MAX_NAME_TOKENS = 4
 DATA = Path(__file__).parent / "data"
@@ -148,9 +150,12 @@ def _has_cue(text: str, start: int) -> bool:
         key = fold(word)
         if key.startswith("ex-"):
             key = key[3:]
-        if key in CUES or key.rstrip(".") in CUES:
-            # "Trump juge Pékin…": a cue that is also a verb needs its article.
-            return key not in CUES_NEEDING_ARTICLE or (i > 0 and fold(words[i - 1]) in _ARTICLES)
+        # "Trump juge Pékin…": a cue that is also a verb or an adjective needs its article
+        # ("le sénateur républicain Mitt Romney": the adjective is then a filler).
+        if (key in CUES or key.rstrip(".") in CUES) and (
+            key not in CUES_NEEDING_ARTICLE or (i > 0 and fold(words[i - 1]) in _ARTICLES)
+        ):
+            return True
         if word == "," or (_LOWER_WORD.fullmatch(word) and key not in STOP_WORDS):
             fillers += 1
             if fillers > MAX_FILLERS:
@@ -231,8 +236,15 @@ def mentions(text: str) -> list[list[str]]:
         if org >= 0:
             start = text.index(tokens[org + 1], start + len(tokens[org])) if org + 1 < len(tokens) else end
             tokens = tokens[org + 1 :]
-        if (not tokens or _thing_before(text, start) or any(_place_like(t) for t in tokens)
-                or _quoted(text, start, end)):
+        if tokens and _thing_before(text, start):
+            # "le film Kundun de Martin Scorsese": the thing ends at the particle.
+            particle = next((i for i, t in enumerate(tokens) if _PARTICLE_RE.fullmatch(t)), len(tokens))
+            runs.append(_Run(start, end, tokens[:particle], None, thing=True))
+            if particle + 1 >= len(tokens):
+                continue
+            start = text.index(tokens[particle + 1], start + len(" ".join(tokens[:particle + 1])))
+            tokens = tokens[particle + 1 :]
+        if not tokens or any(_place_like(t) for t in tokens) or _quoted(text, start, end):
             runs.append(_Run(start, end, tokens, None, thing=True))
             continue
         # "Mme Callebaut", "Selon Me Fonteix": the honorific is a cue, the name follows it.

@@ -172,5 +172,7 @@ def test_organisations_titles_and_verbs_are_not_persons():
 
 def test_names_the_gazetteer_misses_confirmed_by_their_context():
     text = ("Selon le ministre des Migrations Notis Mitarachi, rien ne change. La gardienne, Rosa King, est morte. "
-            "Le maire de Los Angeles Eric Garcetti a parlé. Il succédera à Israel Katz, pas à Nancy.")
-    assert extract("Grèce", text) == ["Notis Mitarachi", "Rosa King", "Eric Garcetti", "Israel Katz"]
+            "Le maire de Los Angeles Eric Garcetti a parlé. Il succédera à Israel Katz, pas à Nancy. "
+            "Le sénateur républicain Mitt Romney a vu le porte-avions Kundun de Martin Scorsese.")
+    assert extract("Grèce", text) == ["Notis Mitarachi", "Rosa King", "Eric Garcetti", "Israel Katz", "Mitt Romney",
+                                      "Martin Scorsese"]
