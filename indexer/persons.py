@@ -1,12 +1,16 @@
-"""Persons mentioned in an article: rules over capitalised runs, a first-name gazetteer and title cues.
+"""Persons mentioned in an article: rules over capitalised runs, a first-name gazetteer and context.
 
 A run of capitalised words is a person when it starts with a known first name
-(the ~48k international first names shipped by `gender-guesser`) or follows a
-title cue ("M.", "le président", "la ministre des Armées" …) or a role in
-apposition ("le négociateur palestinien, Saëb Erakat"). Within one
-article, every mention of a person ("Jens Stoltenberg", "M. Stoltenberg",
-"Stoltenberg") is reduced to its fullest form. Corpus-wide merging of
-variants lives in `indexer/person_merge.py`.
+(the ~48k international first names shipped by `gender-guesser`) followed by a
+surname, or when its context says so — the names no gazetteer knows: a title
+cue ("M.", "la ministre des Armées"), reported speech ("», explique Suerie
+Moon"), a role in apposition ("le négociateur palestinien, Saëb Erakat",
+"Mustafa, un réfugié"), a sibling ("Saïd et Chérif Kouachi") or a list beside
+a person. A first name alone is a person in vox pop ("Nabil, 64 ans").
+Organisations, titles in quotes and things named after people are not. Word
+lists are in `indexer/data/`. Within one article, every mention of a person
+("Jens Stoltenberg", "M. Stoltenberg", "Stoltenberg") is reduced to its
+fullest form. Corpus-wide merging of variants lives in `indexer/person_merge.py`.
 """
 from __future__ import annotations
 
@@ -54,7 +58,7 @@ MAX_FILLERS = 4
 CUES_NEEDING_ARTICLE = _words("person_cues_needing_article")
 # Who a person is, in an apposition rather than a title: "Mustafa, un réfugié soudanais".
 ROLE_NOUNS = _words("person_role_nouns")
-# Words no person's name contains: "Save The Children".
+# Organisation and place words: a run holding one names no person up to it ("Save The Children").
 NOT_IN_NAMES = _words("not_in_names")
 
 # Capitalised words a first-name list contains but that start no person here.
@@ -63,6 +67,7 @@ NOT_FIRST_NAMES = _words("not_first_names")
 NOT_SURNAMES = (STOP_WORDS - {"un", "une"}) | _words("not_surnames")
 # First names that are also places: a name only when no place preposition precedes.
 PLACE_NAMES = _words("first_name_places")
+# Words opening a place whose next word may be a first name: "Los Angeles", "St James".
 PLACE_HEADS = _words("place_heads")
 # First names that are also words ("Rose", "Marine"): no opener alone, but a confirmed name may start with one.
 WORD_FIRST_NAMES = _words("first_names_also_words")
@@ -77,8 +82,9 @@ _SPEECH_BEFORE = re.compile(
     r"notamment|alors|ensuite|récemment|auparavant|dans un communiqué))?\s+$"
 )
 # Present-tense speech after a quote or a comma: «…», explique Jean Dupont / », a confié à l'AFP Mustafa.
+_SPEECH_VERBS = "|".join(re.escape(w).replace("'", "['’]") for w in sorted(_words("speech_verbs"), key=len, reverse=True))
 _QUOTED_SPEECH_BEFORE = re.compile(
-    r"(?:[»\"”]|,)\s*(?:a\s+|ont\s+)?(?:" + "|".join(re.escape(w).replace("'", "['’]") for w in sorted(_words("speech_verbs"), key=len, reverse=True)) + r")(?:-t-(?:il|elle))?"
+    r"(?:[»\"”]|,)\s*(?:a\s+|ont\s+)?(?:" + _SPEECH_VERBS + r")(?:-t-(?:il|elle))?"
     r"(?:\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|encore|aussi|également|alors|"
     r"dans la journée|dans un communiqué))?"
     r"(?:\s+(?:à|auprès de|devant)\s+(?:l['’]|la\s+|le\s+)?(?:AFP|Reuters|presse|[\w-]+))?\s+$"
@@ -224,36 +230,38 @@ class _Run:
 
 def mentions(text: str) -> list[list[str]]:
     """Person mentions in `text`, each as its list of name tokens."""
-    runs: list[_Run] = []
-    for m in RUN_RE.finditer(text):
-        start, end = m.start(1), m.end(1)
-        tokens = m.group(1).split()
-        if len(tokens) == 1 and fold(tokens[0]) in _NEVER_ALONE:  # "Le", "Selon", "Paris": the common case, fast
-            runs.append(_Run(start, end, tokens, None, thing=False))
-            continue
-        # "le journaliste du Washington Post Jason Rezaian": the organisation ends where the name starts.
-        org = max((i for i, t in enumerate(tokens) if fold(t) in NOT_IN_NAMES), default=-1)
-        if org >= 0:
-            start = text.index(tokens[org + 1], start + len(tokens[org])) if org + 1 < len(tokens) else end
-            tokens = tokens[org + 1 :]
-        if tokens and _thing_before(text, start):
-            # "le film Kundun de Martin Scorsese": the thing ends at the particle.
-            particle = next((i for i, t in enumerate(tokens) if _PARTICLE_RE.fullmatch(t)), len(tokens))
-            runs.append(_Run(start, end, tokens[:particle], None, thing=True))
-            if particle + 1 >= len(tokens):
-                continue
-            start = text.index(tokens[particle + 1], start + len(" ".join(tokens[:particle + 1])))
-            tokens = tokens[particle + 1 :]
-        if not tokens or any(_place_like(t) for t in tokens) or _quoted(text, start, end):
-            runs.append(_Run(start, end, tokens, None, thing=True))
-            continue
-        # "Mme Callebaut", "Selon Me Fonteix": the honorific is a cue, the name follows it.
-        honorific = max((i for i, t in enumerate(tokens) if fold(t) in HONORIFICS), default=-1)
-        tokens = tokens[honorific + 1 :]
-        runs.append(_Run(start, end, tokens, _person(tokens, text, start, end, cued=honorific >= 0), thing=False))
+    runs = [run for m in RUN_RE.finditer(text) for run in _runs(m, text)]
     siblings = _siblings(runs, text)
     _listed(runs, text)
     return [r.name for r in runs if r.name] + siblings
+
+
+def _runs(m: re.Match, text: str) -> list[_Run]:
+    """The run a RUN_RE match is, split where an organisation or a thing ends, each judged."""
+    start, end = m.start(1), m.end(1)
+    tokens = m.group(1).split()
+    if len(tokens) == 1 and fold(tokens[0]) in _NEVER_ALONE:  # "Le", "Selon", "Paris": the common case, fast
+        return [_Run(start, end, tokens, None, thing=False)]
+    runs = []
+    # "le journaliste du Washington Post Jason Rezaian": the organisation ends where the name starts.
+    org = max((i for i, t in enumerate(tokens) if fold(t) in NOT_IN_NAMES), default=-1)
+    if org >= 0:
+        start = text.index(tokens[org + 1], start + len(tokens[org])) if org + 1 < len(tokens) else end
+        tokens = tokens[org + 1 :]
+    if tokens and _thing_before(text, start):
+        # "le porte-avions Foch de Jean Dupont": the thing ends at a particle, a name may follow.
+        particle = next((i for i, t in enumerate(tokens) if _PARTICLE_RE.fullmatch(t)), len(tokens))
+        runs.append(_Run(start, end, tokens[:particle], None, thing=True))
+        if particle + 1 >= len(tokens):
+            return runs
+        start = text.index(tokens[particle + 1], start + len(" ".join(tokens[: particle + 1])))
+        tokens = tokens[particle + 1 :]
+    if not tokens or any(_place_like(t) for t in tokens) or _quoted(text, start, end):
+        return runs + [_Run(start, end, tokens, None, thing=True)]
+    # "Mme Callebaut", "Selon Me Fonteix": the honorific is a cue, the name follows it.
+    honorific = max((i for i, t in enumerate(tokens) if fold(t) in HONORIFICS), default=-1)
+    tokens = tokens[honorific + 1 :]
+    return runs + [_Run(start, end, tokens, _person(tokens, text, start, end, cued=honorific >= 0), thing=False)]
 
 
 def _between(text: str, a: _Run, b: _Run, pattern: re.Pattern) -> bool:
@@ -267,9 +275,10 @@ def _siblings(runs: list[_Run], text: str) -> list[list[str]]:
         if (len(a.tokens) == 1 and len(b.tokens) >= 2 and not (a.thing or b.thing) and _between(text, a, b, _AND)
                 and fold(a.tokens[0]) not in NOT_FIRST_NAMES and _is_first_name(a.tokens[0], text, a.start)
                 and (b.name or _FAMILY_BEFORE.search(text[max(0, a.start - 30) : a.start]))):
-            b.name = b.name or _trim(b.tokens, text, b.start)
-            if len(b.name) >= 2:
-                found.append([a.tokens[0], *b.name[1:]])
+            name = b.name or _trim(b.tokens, text, b.start)
+            if len(name) >= 2:
+                b.name = name
+                found.append([a.tokens[0], *name[1:]])
     return found
 
 
