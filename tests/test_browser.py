@@ -326,9 +326,13 @@ def test_without_javascript_a_person_filters_the_search(no_js, base_url):
     ("/aide", None),
 ])
 def test_no_serious_accessibility_violation(page, base_url, path, name):
+    errors = []  # a CSP violation or a missing asset shows here
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
     if name:
         screenshot(page, name)
+    assert errors == []
     assert serious_violations(page) == []
 
 
