@@ -295,7 +295,7 @@ class Engine:
         if parsed.unseen and not matched.any():
             parsed, expanded = self._parse(gen, req.q, relax=True)
             matched = self._matching(gen, parsed.query, counted)
-        tiered = self._tiers(gen, parsed, req)
+        tiered = self._tiers(gen, parsed, req, int(matched.sum()))
         all_words = matched
         if tiered is not None:
             matched = tiered.matched & gen.facets.live
@@ -320,9 +320,9 @@ class Engine:
         return gen.evaluator.mask(q, within)
 
     @staticmethod
-    def _tiers(gen: Generation, parsed: ParsedQuery, req: SearchRequest) -> Tiers | None:
+    def _tiers(gen: Generation, parsed: ParsedQuery, req: SearchRequest, with_all: int) -> Tiers | None:
         """Documents missing one word of a plain query of several words, unless `match=all`."""
-        clauses = word_clauses(parsed.query, parsed.text) if req.match == "most" else None
+        clauses = word_clauses(parsed.query, parsed.text, with_all) if req.match == "most" else None
         return tiers(clauses, gen.evaluator.mask, gen.facets.live) if clauses else None
 
     def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered, budget: Budget,

@@ -5,7 +5,8 @@ or a near-synonym for one of its words; requiring every word hides them. As
 Lucene's `minimum_should_match` and Meilisearch's `matchingStrategy`, a plain
 query of MIN_WORDS content words or more also matches documents that miss one
 of them, ranked after every document that has all of them. Queries with
-structure (phrases, OR, NOT, fields, prefixes) keep their exact meaning.
+structure (phrases, OR, NOT, fields, prefixes) keep their exact meaning. A
+2-word query does so too when few documents have both words.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import numpy as np
 from whoosh import query
 
 MIN_WORDS = 3  # content words a query needs before one may be missing
+THIN = 10  # fewer documents than this with both words of a 2-word query: one may be missing too
 # Quotes, parentheses, prefixes, fields and operators give a query an exact meaning.
 _STRUCTURE = re.compile(r'["()*:]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 
@@ -38,15 +40,23 @@ class Tiers:
         return self.missing == 0
 
 
-def word_clauses(q: query.Query | None, text: str) -> list[query.Query] | None:
+def word_clauses(q: query.Query | None, text: str, with_all: int) -> list[query.Query] | None:
     """The clauses (one per content word, with its fields and spellings) of a
-    plain words query that may match with one word missing; None otherwise."""
+    plain words query that may match with one word missing; None otherwise.
+
+    `with_all`: how many documents have all the words. Two words may match
+    with one missing only when fewer than THIN documents have both (a
+    person's name or a term of two words is usually meant whole).
+    """
     if q is None or _STRUCTURE.search(text):
         return None
     core = q.a if isinstance(q, query.AndMaybe) else q  # optional typo spellings stay optional
-    if not isinstance(core, query.And) or len(core.subqueries) < MIN_WORDS:
+    if not isinstance(core, query.And):
         return None
-    return list(core.subqueries)
+    n = len(core.subqueries)
+    if n >= MIN_WORDS or (n == 2 and with_all < THIN):
+        return list(core.subqueries)
+    return None
 
 
 def tiers(clauses: list[query.Query], mask: Callable[[query.Query], np.ndarray], live: np.ndarray) -> Tiers:

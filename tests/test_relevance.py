@@ -3,13 +3,13 @@ from scripts.eval_relevance import evaluate
 from tests.conftest import SHARED, needs_shared
 
 
-# Gates just under what the ranking achieves on all 30 dev queries (nDCG@10 0.838,
-# recall@100 0.846; retyped: no accents +0.000, other number +0.010, typos -0.077 — the
-# typed queries gained more than their misspellings, 0.758 -> 0.761): they guard against
-# regressions. The targets are in the quality issue.
-MIN_NDCG10 = 0.83
-MIN_RECALL100 = 0.84
-MAX_TYPO_LOSS = 0.08
+# Gates just under what the ranking achieves on all 30 dev queries (nDCG@10 0.847,
+# recall@100 0.871, lowest kind topic 0.775; retyped: no accents +0.000, other number
+# +0.010, typos -0.063): they guard against regressions. The targets are in the quality issue.
+MIN_NDCG10 = 0.84
+MIN_RECALL100 = 0.86
+MIN_KIND_NDCG10 = 0.77
+MAX_TYPO_LOSS = 0.07
 
 
 @needs_shared
@@ -20,6 +20,7 @@ def test_dev_queries_stay_above_the_gates(corpus_index):
           + ", ".join(f"{k} {v['ndcg10']:.3f}" for k, v in report["by_kind"].items()))
     assert o["ndcg10"] >= MIN_NDCG10
     assert o["recall100"] >= MIN_RECALL100
+    assert min(v["ndcg10"] for v in report["by_kind"].values()) >= MIN_KIND_NDCG10
     # The same judged queries typed without accents, in the other number, with typos.
     retyped = report["retyped"]
     print("retyped: " + ", ".join(f"{k} {v['ndcg10']:.3f}" for k, v in retyped.items()))

@@ -1,4 +1,8 @@
-"""Matching beyond all the words: documents missing one word of a 3+-word query come after."""
+"""Matching beyond all the words: documents missing one word of a 3+-word query come after
+(of a 2-word query too when few documents have both)."""
+from whoosh.query import And, Term
+
+from search.tiers import THIN, word_clauses
 from tests.test_search_api import search
 
 
@@ -23,8 +27,16 @@ def test_sorting_by_date_keeps_documents_with_all_the_words_first(client):
     assert ids(data) == ["d5", "d1"]  # d5 has no date, d1 has one: the tier decides first
 
 
-def test_two_words_phrases_or_and_fields_keep_their_exact_meaning(client):
-    assert search(client, q="frappe israélienne")["total"] == 1
+def test_two_words_miss_one_only_when_few_documents_have_both(client, tmp_path):
+    data = search(client, q="frappe israélienne")  # one document has both
+    assert ids(data) == ["d5", "d1"] and data["total_all_words"] == 1
+    q = And([Term("body", "frapp"), Term("body", "israel")])
+    assert word_clauses(q, "frappe israélienne", with_all=THIN - 1) is not None
+    assert word_clauses(q, "frappe israélienne", with_all=THIN) is None  # a name or a term meant whole
+    assert word_clauses(And([Term("body", "a"), Term("body", "b"), Term("body", "c")]), "a b c", with_all=500)
+
+
+def test_phrases_or_and_fields_keep_their_exact_meaning(client):
     for q in ['"frappe aérienne israélienne"', "frappe aérienne israélienne -Barkhane",
               "(frappe OR raid) aérienne israélienne", "frappe aérienne title:israélienne"]:
         data = search(client, q=q)
