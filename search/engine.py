@@ -28,7 +28,7 @@ from search.collapse import Collapse, View, annotate, relatives
 from search.facets import FacetData
 from search import feedback as prf
 from search.feedback import Feedback
-from search.matching import QueryEvaluator, Unsupported, scores_of
+from search.matching import QueryEvaluator, Unsupported
 from search.params import TEXT_PAGE_CHARS, SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
 from search.snippets import opening, snippet
@@ -381,7 +381,7 @@ class Engine:
         top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}
         tier_of = dict(zip(docnums[order].tolist(), tier[order].tolist()))
         if bonus is not None and top:
-            for docnum, score in scores_of(gen.searcher, bonus, sorted(top)):
+            for docnum, score in gen.evaluator.near_scores(bonus, sorted(top)):
                 top[docnum] += score
         return sorted(top.items(), key=lambda ds: (tier_of[ds[0]], -ds[1], ds[0]))[:end]
 

@@ -23,6 +23,9 @@ from functools import reduce
 
 import numpy as np
 from whoosh import query
+from whoosh.query.spans import SpanNear2
+
+from search.positions import near_docs
 
 TERM_CACHE_SIZE = 20_000
 
@@ -165,7 +168,29 @@ class QueryEvaluator:
         """Documents with the phrase: its words' AND first, positions checked on those only."""
         candidates = reduce(np.logical_and, (self._match(query.Term(q.fieldname, w), within) for w in q.words),
                             within.copy())
-        return self._ids_mask(np.fromiter(matching_docs(self.searcher, q, np.flatnonzero(candidates)), np.int64))
+        docnums = np.flatnonzero(candidates)
+        try:
+            found = near_docs(self.reader, q.fieldname, list(q.words), docnums, q.slop, ordered=True)
+        except AttributeError:  # another codec: Whoosh's own matcher, document by document
+            found = np.fromiter(matching_docs(self.searcher, q, docnums), np.int64)
+        return self._ids_mask(found)
+
+    def near_scores(self, q: query.Query, docnums: list[int]) -> list[tuple[int, float]]:
+        """(docnum, score) of a proximity query (SpanNear2 of terms of one field)
+        for the sorted `docnums` it matches: the sum of its terms' scores, as
+        Whoosh's span matcher gives; other queries are scored by Whoosh."""
+        terms = getattr(q, "qs", None)
+        if isinstance(q, SpanNear2) and terms and all(isinstance(t, query.Term) for t in terms) \
+                and len({t.fieldname for t in terms}) == 1 and terms[0].fieldname in self.lengths:
+            try:
+                found = near_docs(self.reader, terms[0].fieldname, [t.text for t in terms],
+                                  np.asarray(docnums, dtype=np.int64), q.slop, q.ordered, q.mindist)
+            except AttributeError:
+                found = None
+            if found is not None:
+                total = sum((self._term_scores(t) for t in terms), np.zeros(len(self.live)))
+                return [(int(d), float(total[d])) for d in found]
+        return list(scores_of(self.searcher, q, docnums))
 
     # -- scoring -----------------------------------------------------------
     def scores(self, q: query.Query) -> np.ndarray:
