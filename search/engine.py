@@ -371,7 +371,7 @@ class Engine:
         those with every word."""
         docnums = np.flatnonzero(final)
         tier = _tier_of(tiered, docnums)
-        scores = gen.evaluator.scores(parsed.query)[docnums]
+        scores = gen.evaluator.scores(parsed.query, final)[docnums]
         if len(docnums) >= prf.MIN_FEEDBACK_DOCS and budget.allows():
             scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores, tier)
         bonus = parsed.proximity if parsed.proximity is not None and budget.allows() else None

@@ -19,7 +19,7 @@ EXPANSION_TERMS = 10  # words added
 WEIGHT = 0.7  # share of the best score the expansion can add at most
 MIN_FEEDBACK_DOCS = 3
 DOC_CACHE_SIZE = 5_000
-MAX_TEXT_CHARS = 20_000  # the opening of a long article is what feedback reads
+MAX_TEXT_CHARS = 8_000  # the opening of a long article is what feedback reads (most articles are shorter)
 
 
 class Feedback:

@@ -28,6 +28,7 @@ from whoosh.query.spans import SpanNear2
 from search.positions import near_docs
 
 TERM_CACHE_SIZE = 20_000
+PHRASE_CACHE_SIZE = 128  # phrase masks: matching then scoring a request checks each phrase once
 
 
 def doc_frequencies(reader, fieldname: str) -> dict[str, int]:
@@ -87,6 +88,7 @@ class QueryEvaluator:
         self.avg_length = {f: searcher.avg_field_length(f) or 1.0 for f in fields}
         self.doc_count_all = self.reader.doc_count_all()
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._phrases: dict[query.Phrase, tuple[np.ndarray, np.ndarray]] = {}  # phrase -> (within, mask)
 
     # -- postings ----------------------------------------------------------
     def postings(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
@@ -165,6 +167,16 @@ class QueryEvaluator:
         return self._ids_mask(np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64))
 
     def _phrase_mask(self, q: query.Phrase, within: np.ndarray) -> np.ndarray:
+        """Documents with the phrase (exact within `within`), remembered for the request's scoring."""
+        cached = self._phrases.get(q)
+        if cached is not None and not (within & ~cached[0]).any():
+            return cached[1]
+        if len(self._phrases) >= PHRASE_CACHE_SIZE:
+            self._phrases.clear()
+        found = self._phrases[q] = (within, self._check_phrase(q, within))
+        return found[1]
+
+    def _check_phrase(self, q: query.Phrase, within: np.ndarray) -> np.ndarray:
         """Documents with the phrase: its words' AND first, positions checked on those only."""
         candidates = reduce(np.logical_and, (self._match(query.Term(q.fieldname, w), within) for w in q.words),
                             within.copy())
@@ -193,24 +205,26 @@ class QueryEvaluator:
         return list(scores_of(self.searcher, q, docnums))
 
     # -- scoring -----------------------------------------------------------
-    def scores(self, q: query.Query) -> np.ndarray:
-        """BM25F score of every document for `q` (meaningful where it matches).
+    def scores(self, q: query.Query, within: np.ndarray | None = None) -> np.ndarray:
+        """BM25F score of every document for `q`, meaningful where it matches
+        within `within` (the documents matching was exact for).
 
-        Raises Unsupported for positional or expanding queries.
+        Raises Unsupported for queries Whoosh must rank.
         """
+        within = self.live if within is None else within
         if isinstance(q, query.Term):
             return self._term_scores(q)
         if isinstance(q, query.Phrase):  # Whoosh's span matcher scores a phrase as its words
-            return sum((self._term_scores(query.Term(q.fieldname, w)) for w in q.words),
-                       np.zeros(len(self.live))) * q.boost
+            words = sum((self._term_scores(query.Term(q.fieldname, w)) for w in q.words), np.zeros(len(self.live)))
+            return np.where(self._phrase_mask(q, within), words * q.boost, 0.0)
         if q is query.NullQuery:
             return np.zeros(len(self.live))
         if isinstance(q, (query.And, query.Or)) and not getattr(q, "minmatch", 0):
-            return sum((self.scores(sub) for sub in q.subqueries), np.zeros(len(self.live)))
+            return sum((self.scores(sub, within) for sub in q.subqueries), np.zeros(len(self.live)))
         if isinstance(q, query.AndNot):
-            return self.scores(q.a)
+            return self.scores(q.a, within)
         if isinstance(q, query.AndMaybe):
-            return self.scores(q.a) + np.where(self._match(q.b, self.live), self.scores(q.b), 0.0)
+            return self.scores(q.a, within) + np.where(self._match(q.b, within), self.scores(q.b, within), 0.0)
         if isinstance(q, query.Not):
             return np.zeros(len(self.live))
         raise Unsupported(type(q).__name__)

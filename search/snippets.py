@@ -12,7 +12,7 @@ from indexer.french import french_analyzer, normalise
 
 SNIPPET_CHARS = 250
 FRAGMENTS = 2
-WINDOW_CHARS = 1200  # the part of a long text handed to Whoosh's highlighter
+WINDOW_CHARS = 600  # the part of a long text handed to Whoosh's highlighter: two fragments and their context
 MAX_TEXT_CHARS = 200_000  # a longer article is snippeted from its opening this long
 _ANALYZER = french_analyzer()
 
