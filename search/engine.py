@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
@@ -73,7 +73,10 @@ class Generation:
 
     @classmethod
     def open(cls, path: Path) -> "Generation":
-        ix = whoosh_index.open_dir(str(path))
+        # Without mmap: Whoosh's mmap path copies every segment file it opens into
+        # memory (BufferFile wraps the mapping in a BytesIO), about the index's size
+        # per worker; reads through the file share the kernel's page cache instead.
+        ix = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
         if not compatible(ix.schema):
             raise IndexUnavailable(f"the index in {path} was built by another version of Vigie: run scripts/reindex.py")
         searcher = ix.searcher(weighting=SCORING)

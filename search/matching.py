@@ -27,7 +27,9 @@ from whoosh.query.spans import SpanNear2
 
 from search.positions import near_docs
 
-TERM_CACHE_SIZE = 20_000
+# Postings remembered per generation, in bytes (int32 ids + float32 term frequencies:
+# 8 bytes a posting; a common body word at 36k holds ~20k postings).
+POSTINGS_CACHE_BYTES = 64 * 2**20
 PHRASE_CACHE_SIZE = 128  # phrase masks: matching then scoring a request checks each phrase once
 
 
@@ -88,6 +90,7 @@ class QueryEvaluator:
         self.avg_length = {f: searcher.avg_field_length(f) or 1.0 for f in fields}
         self.doc_count_all = self.reader.doc_count_all()
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._postings_bytes = 0
         self._phrases: dict[query.Phrase, tuple[np.ndarray, np.ndarray]] = {}  # phrase -> (within, mask)
 
     # -- postings ----------------------------------------------------------
@@ -100,10 +103,12 @@ class QueryEvaluator:
             if key in self.reader:
                 ids, weights = self._read_postings(fieldname, text)
             else:
-                ids, weights = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-            if len(self._postings) >= TERM_CACHE_SIZE:
+                ids, weights = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+            if self._postings_bytes + ids.nbytes + weights.nbytes > POSTINGS_CACHE_BYTES:
                 self._postings.clear()
+                self._postings_bytes = 0
             cached = self._postings[key] = (ids, weights)
+            self._postings_bytes += ids.nbytes + weights.nbytes
         return cached
 
     def _read_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -126,10 +131,11 @@ class QueryEvaluator:
                 ids_parts.append(ids + offset)
                 weight_parts.append(weights)
         if not ids_parts:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
         ids, weights = np.concatenate(ids_parts), np.concatenate(weight_parts)
         keep = self.live[ids]  # deleted documents keep their postings until a merge
-        return ids[keep], weights[keep]
+        # Term frequencies are small integers: exact in float32.
+        return ids[keep].astype(np.int32), weights[keep].astype(np.float32)
 
     def _empty(self) -> np.ndarray:
         return np.zeros(len(self.live), dtype=bool)
@@ -233,7 +239,7 @@ class QueryEvaluator:
         if q.fieldname in self.unscorable:  # Whoosh's WeightScorer: the term's weight
             out = np.zeros(len(self.live))
             ids, tf = self.postings(q.fieldname, q.text)
-            out[ids] = q.boost * tf
+            out[ids] = q.boost * tf.astype(np.float64)
             return out
         if q.fieldname not in self.lengths:
             raise Unsupported(f"field {q.fieldname}")
@@ -248,6 +254,7 @@ class QueryEvaluator:
         idf = np.log(self.doc_count_all / (self.reader.doc_frequency(field, text) + 1)) + 1
         b, k1 = self.b[field], self.k1
         norm = (1 - b) + b * self.lengths[field][ids].astype(np.float64) / self.avg_length[field]
+        tf = tf.astype(np.float64)
         out[ids] = boost * idf * (tf * (k1 + 1)) / (tf + k1 * norm)
         return out
 
