@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 export VIGIE_INDEX ?= index
 SEEDS ?= seeds
-BENCH_CORPUS ?= ../shared/corpus/orangesum-defence-5k.jsonl
+BENCH_CORPUS ?= ../shared/corpus/orangesum-full.jsonl.gz
 
 .PHONY: run test install install-test install-browser index bench eval screenshots clean
 
@@ -51,7 +51,7 @@ screenshots: install-test install-browser
 	mkdir -p docs && cp build/screenshots/search.png docs/search-page.png
 
 bench: install
-	$(BIN)/python scripts/bench.py --corpus $(BENCH_CORPUS) --compare-persons
+	$(BIN)/python scripts/bench.py --corpus $(BENCH_CORPUS) --readme
 
 eval: install
 	$(BIN)/python scripts/eval_relevance.py
