@@ -149,7 +149,8 @@ def bench_vigie(index_dir: Path, queries: list[dict]) -> dict:
 
 
 def bench_whoosh(index_dir: Path, queries: list[dict]) -> dict:
-    """The same queries through Whoosh's own API, as a plain Whoosh app would run them."""
+    """The same queries through Whoosh's own API, as a plain Whoosh app would run them
+    (but the hostile wildcards, which take it seconds to minutes each)."""
     from whoosh import index as whoosh_index
     from whoosh import qparser
     from whoosh import query as wq
@@ -165,6 +166,8 @@ def bench_whoosh(index_dir: Path, queries: list[dict]) -> dict:
     times = []
     with ix.searcher(weighting=SCORING) as searcher:
         for item in queries:
+            if item["kind"] == "wildcard":  # seconds to minutes each in plain Whoosh (issue 9): left out
+                continue
             p = item["params"]
             started = time.perf_counter()
             q = parser.parse(p["q"])
@@ -242,7 +245,7 @@ def bench_http(index_dir: Path, queries: list[dict], seconds: float, clients: in
             time.sleep(0.5)
         for i in range(workers * 10):  # every worker opens the index and warms up before timing
             _get(port, "/api/search?q=")
-        time.sleep(2)
+        time.sleep(5)  # the warm-up threads (stemming the vocabulary) finish
         latencies: list[float] = []
         errors = [0]
         lock = threading.Lock()

@@ -17,7 +17,9 @@ from indexer import store
 from indexer.french import STOP_WORDS, stem
 from search.matching import doc_frequencies
 
-KINDS = ("words", "filtered", "dates", "newest", "page3", "phrase", "prefix", "typo", "compound", "field")
+KINDS = ("words", "filtered", "dates", "newest", "page3", "phrase", "prefix", "typo", "compound", "field", "wildcard")
+# Issue 9's denial-of-service wildcards (seconds each, before they needed a literal prefix).
+HOSTILE = ("**", "?*", "😍*", "?????", "e*", "** ?* *?", "** ?* *? ??*", "inte*", "préc*", "a?t*", "con*", "pr*s")
 _COMPOUND_RE = re.compile(r"\b([A-ZÉ][a-zéèêàç]{2,})-([A-ZÉ][a-zéèêàç]{2,})\b")
 _BIGRAM_RE = re.compile(r"\b([a-zéèêàçôî]{4,}) ([a-zéèêàçôî]{4,})\b")
 
@@ -83,6 +85,7 @@ def generate(index_dir, count: int = 320, seed: int = 7) -> list[dict]:
         if key not in seen:
             seen.add(key)
             queries.append({"kind": kind, "params": params})
+    queries += [{"kind": "wildcard", "params": {"q": q}} for q in HOSTILE]
     rng.shuffle(queries)
     return queries
 

@@ -31,7 +31,7 @@ from indexer.french import fold
 from search.matching import doc_frequencies
 
 MIN_PREFIX_CHARS = 3
-MAX_EXPANSIONS = 64
+MAX_EXPANSIONS = 32
 CACHE_SIZE = 4_096  # expansions remembered per generation
 WILDCARD_CHARS = "*?"
 _TOKEN_RE = re.compile(r"[^\s()\"]*[*?][^\s()\"]*")

@@ -96,7 +96,7 @@ def gunicorn(index_dir: Path, workers: int = 2):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded 2-core machine starts gunicorn slowly
     try:
         while True:
             try:
@@ -104,7 +104,8 @@ def gunicorn(index_dir: Path, workers: int = 2):
                     break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("gunicorn did not start: " + proc.stderr.read().decode()) from None
+                    proc.kill()  # reading a live process's stderr would block for ever
+                    raise RuntimeError("gunicorn did not start: " + proc.communicate()[1].decode()) from None
                 time.sleep(0.2)
         yield base
     finally:
