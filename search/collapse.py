@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.facets import FacetData, MultiValued
+from search.recent import iso_ms
 
 MAX_LISTED = 20  # copies and versions listed with one result
 
@@ -109,6 +110,7 @@ class Collapse:
     copies: Groups
     story: Groups
     views: dict[str, View]
+    first_indexed: np.ndarray  # ms since the epoch, per document (indexer.writer)
 
     @classmethod
     def load(cls, reader, facets: FacetData) -> "Collapse":
@@ -118,7 +120,19 @@ class Collapse:
         views = {"none": View(facets)}
         for mode, groups in (("copies", copies), ("story", story)):
             views[mode] = View(facets, groups, _grouped(facets.source, groups, live), _grouped(facets.person, groups, live))
-        return cls(copies=copies, story=story, views=views)
+        column = reader.column_reader("first_indexed")
+        first = np.fromiter((column[d] for d in range(len(live))), dtype=np.int64, count=len(live))
+        return cls(copies=copies, story=story, views=views, first_indexed=first)
+
+    def indexed_after(self, ms: int) -> np.ndarray:
+        """Documents first indexed after `ms` (what a saved search counts as new)."""
+        return self.first_indexed > ms
+
+    @property
+    def watermark(self) -> int:
+        """When the newest live document was first indexed (ms); 0 for an empty index."""
+        live = self.first_indexed[self.views["none"].facets.live]
+        return int(live.max()) if len(live) else 0
 
     def copies_of(self, docnum: int) -> list[int]:
         """The other live copies of a document (same text), by document number."""
@@ -152,7 +166,7 @@ def relatives(docnum: int, collapse: Collapse, stored, versions: bool = True) ->
     """A document's section, its other copies (`duplicates`) and, with `versions`,
     its story's other versions (newest first) and the story's newest date."""
     own = stored(docnum)
-    extra = {"section": own.get("section"),
+    extra = {"section": own.get("section"), "indexed": iso_ms(int(collapse.first_indexed[docnum])),
              "duplicates": [copy_record(stored(d)) for d in collapse.copies_of(docnum)]}
     if versions:
         found = sorted((version_record(stored(d)) for d in collapse.versions_of(docnum)),

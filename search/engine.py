@@ -290,6 +290,9 @@ class Engine:
             in_range = facets.date_mask(req.date_from, req.date_to)
         else:
             in_range = None
+        if req.indexed_after is not None:  # saved searches count what is new
+            new = gen.collapse.indexed_after(req.indexed_after)
+            in_range = new if in_range is None else in_range & new
         by_source = facets.source.docs_with(req.sources, facets.doc_count) if req.sources else None
         by_person = facets.person.docs_with(req.persons, facets.doc_count) if req.persons else None
         counted = _counted(in_range, by_source, by_person)

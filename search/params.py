@@ -40,6 +40,7 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
     match: str = "most"  # one of MATCHES
     collapse: str = "copies"  # copies of one text shown once; "story": one per story; "none": every copy
+    indexed_after: int | None = None  # only documents first indexed after this (ms): saved searches' "new"
 
 
 def whole_number(name: str, raw: str | None, default: int, lo: int, hi: int) -> int:

@@ -20,7 +20,7 @@ def test_response_shape(client):
                           "suggestion", "ignored", "expanded", "results", "facets"]
     hit = data["results"][0]
     assert list(hit) == ["id", "title", "source", "date", "author", "persons", "url", "score", "snippet", "all_words",
-                         "section", "duplicates"]
+                         "section", "indexed", "duplicates"]
     assert isinstance(hit["source"], list) and isinstance(hit["persons"], list)
     assert set(data["facets"]) >= {"source", "person", "date"}
     assert set(data["facets"]["date"]) == {"year", "month"}

@@ -16,12 +16,16 @@ def create_app(config: dict | None = None) -> Flask:
     Settings come from `config`, else from the environment: VIGIE_INDEX (index
     directory, default ./index), VIGIE_TIME_BUDGET_MS (see search/budget.py),
     VIGIE_SYNONYMS (the analysts' synonyms file, default ./seeds/synonyms.toml;
-    re-read when it changes). The index is opened and warmed up in the
-    background at start-up (VIGIE_WARM_UP=False in `config` skips it).
+    re-read when it changes), VIGIE_SAVED_SEARCHES (the saved searches' SQLite
+    file, default saved-searches.sqlite3 in the index directory). The index is
+    opened and warmed up in the background at start-up (VIGIE_WARM_UP=False in
+    `config` skips it).
     """
     app = Flask(__name__)
     app.config["VIGIE_INDEX"] = os.environ.get("VIGIE_INDEX", "index")
     app.config["VIGIE_SYNONYMS"] = os.environ.get("VIGIE_SYNONYMS", "seeds/synonyms.toml")
+    # Saved searches' SQLite file; beside the index generations, so reindexes keep it.
+    app.config["VIGIE_SAVED_SEARCHES"] = os.environ.get("VIGIE_SAVED_SEARCHES")
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     if config:
@@ -34,13 +38,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     from web.api import api
     from web.copies import copies
+    from web.feeds import feeds
     from web.pages import pages
+    from web.saved import Store, saved
     from web.security import DocumentIdConverter, add_security_headers
 
+    saved_path = app.config["VIGIE_SAVED_SEARCHES"] or Path(app.config["VIGIE_INDEX"]) / "saved-searches.sqlite3"
+    app.extensions["vigie_saved"] = Store(Path(saved_path))
     app.url_map.converters["docid"] = DocumentIdConverter
     app.url_map.merge_slashes = False  # an id may hold "//"
     app.after_request(add_security_headers)
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(copies)
+    app.register_blueprint(saved)
+    app.register_blueprint(feeds)
     return app
