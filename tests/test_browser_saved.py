@@ -28,6 +28,7 @@ def page(served):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         page = browser.new_page()
+        page.set_default_timeout(20_000)  # a missing element fails the test, never hangs it
         page.goto(served[0] + "/")
         yield page
         browser.close()
