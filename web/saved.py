@@ -26,6 +26,7 @@ saved = Blueprint("saved", __name__)
 
 MAX_NAME = 100
 MAX_SAVED = 1_000
+MAX_ID = 2**63
 # Parameters a saved search keeps: what it finds and how it is sorted, not the page shown.
 KEPT_PARAMETERS = ("q", "source", "person", "from", "to", "sort", "match", "collapse")
 _SCHEMA = """
@@ -87,6 +88,8 @@ class Store:
             return [SavedSearch(**row) for row in conn.execute("SELECT * FROM saved_search ORDER BY name")]
 
     def get(self, saved_id: int) -> SavedSearch | None:
+        if not 0 < saved_id < MAX_ID:  # SQLite integers are 64-bit: a longer id names nothing
+            return None
         with closing(self._connect()) as conn:
             row = conn.execute("SELECT * FROM saved_search WHERE id = ?", (saved_id,)).fetchone()
             return SavedSearch(**row) if row else None
@@ -115,6 +118,8 @@ class Store:
                          (time.time(), watermark, saved_id))
 
     def delete(self, saved_id: int) -> bool:
+        if not 0 < saved_id < MAX_ID:
+            return False
         with closing(self._connect()) as conn, conn:
             return conn.execute("DELETE FROM saved_search WHERE id = ?", (saved_id,)).rowcount > 0
 
