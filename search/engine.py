@@ -26,11 +26,12 @@ from search.budget import Budget, default_budget_ms
 from search.expand import Expander, bounded
 from search.collapse import Collapse, View, annotate, relatives
 from search.facets import FacetData
+from search import person_rank
 from search import feedback as prf
 from search.feedback import Feedback
 from search.matching import QueryEvaluator, Unsupported
 from search.params import TEXT_PAGE_CHARS, SearchRequest
-from search.query import TEXT_FIELDS, ParsedQuery, parse, suggestion_text
+from search.query import TEXT_FIELDS, ParsedQuery, parse, query_words, suggestion_text
 from search.snippets import opening, snippet
 from search.suggest import Vocabulary, surface_forms
 from search.synonyms import SynonymSource
@@ -62,6 +63,7 @@ class Generation:
     facets: FacetData
     vocabulary: Vocabulary
     person_totals: np.ndarray
+    person_names: person_rank.PersonNames
     evaluator: QueryEvaluator
     expander: Expander
     feedback: Feedback
@@ -92,7 +94,8 @@ class Generation:
             searcher=searcher,
             facets=facets,
             vocabulary=Vocabulary(searcher.reader()),
-            person_totals=facets.person.counts(facets.live),
+            person_totals=(totals := facets.person.counts(facets.live)),
+            person_names=person_rank.PersonNames.build(facets.person.values, totals),
             evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS),
             expander=Expander(searcher.reader(), EXPANDED_FIELDS, known={"body": feedback.df}),
             feedback=feedback,
@@ -380,6 +383,7 @@ class Engine:
         scores = gen.evaluator.scores(parsed.query, final)[docnums]
         if len(docnums) >= prf.MIN_FEEDBACK_DOCS and budget.allows():
             scores = scores + Engine._feedback_scores(gen, parsed, docnums, scores, tier)
+        scores = scores + Engine._person_bonus(gen, parsed, docnums, scores)
         bonus = parsed.proximity if parsed.proximity is not None and budget.allows() else None
         depth = max(end, RESCORE_DEPTH) if bonus is not None else end
         order = np.lexsort((docnums, -scores, tier))
@@ -390,6 +394,14 @@ class Engine:
             for docnum, score in gen.evaluator.near_scores(bonus, sorted(top)):
                 top[docnum] += score
         return sorted(top.items(), key=lambda ds: (tier_of[ds[0]], -ds[1], ds[0]))[:end]
+
+    @staticmethod
+    def _person_bonus(gen: Generation, parsed: ParsedQuery, docnums: np.ndarray, scores: np.ndarray):
+        """Articles with the persons the query's words name rank higher (search/person_rank.py)."""
+        named = gen.person_names.named([w for w, _, _ in query_words(parsed.text)])
+        person = gen.facets.person
+        return person_rank.bonus(named, lambda o: person.docs_with([person.values[o]], gen.facets.doc_count),
+                                 docnums, scores)
 
     @staticmethod
     def _feedback_scores(gen: Generation, parsed: ParsedQuery, docnums: np.ndarray, scores: np.ndarray, tier):
