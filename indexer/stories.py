@@ -25,8 +25,10 @@ from unidecode import unidecode
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 LSH_THRESHOLD = 0.2  # candidates from LSH (recall), then verified against SAME_STORY
-SAME_STORY = 0.3  # estimated Jaccard of shingles from which two texts are one story
-WINDOW_DAYS = 3  # a story's versions are published within this of its first one
+# Estimated Jaccard of shingles from which two texts are one story, and the days within
+# which a story's versions follow its first one (scripts/eval_stories.py --sweep).
+SAME_STORY = 0.35
+WINDOW_DAYS = 1
 _WORD = re.compile(r"\w+")
 _SIGNATURE_DTYPE = np.dtype("<u4")
 _SCHEME = "affine32"  # datasketch's default: 32-bit hash values
@@ -37,14 +39,13 @@ def normalised_words(text: str) -> list[str]:
     return _WORD.findall(unidecode(text).lower())
 
 
-def text_key(text: str) -> bytes:
+def text_key(words: list[str]) -> bytes:
     """Equal for texts that differ only by case, accents, punctuation or spacing."""
-    return hashlib.blake2b(" ".join(normalised_words(text)).encode(), digest_size=16).digest()
+    return hashlib.blake2b(" ".join(words).encode(), digest_size=16).digest()
 
 
-def signature(text: str) -> bytes:
+def signature(words: list[str]) -> bytes:
     """MinHash signature of the text's word shingles, as bytes for a column."""
-    words = normalised_words(text)
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
     mh = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
     mh.update_batch(list(shingles))
@@ -62,9 +63,10 @@ def section(url: str | None) -> str | None:
 
 def fingerprint(doc) -> None:
     """Fill a Document's section, text key and signature (in the parsing workers)."""
+    words = normalised_words(doc.text)  # once: folding is half the cost
     doc.section = section(doc.url)
-    doc.text_key = text_key(doc.text)
-    doc.signature = signature(doc.text)
+    doc.text_key = text_key(words)
+    doc.signature = signature(words)
 
 
 def _minhash(raw: bytes) -> LeanMinHash:

@@ -1,0 +1,91 @@
+"""Same-story grouping measured on the hand-checked pairs of tests/data/stories-gold.tsv.
+
+    python scripts/eval_stories.py --index DIR [--gold tests/data/stories-gold.tsv] [--sweep]
+
+DIR is an index of ../shared/corpus/orangesum-full.jsonl.gz (scripts/reindex.py).
+Prints pair precision and recall of "same story" (two documents are predicted
+to be one story when the index gave them the same story), and the share of the
+corpus in groups of copies and in stories of several articles. `--sweep`
+re-assigns stories from the signatures kept in the index (no text re-read) for
+several similarity thresholds and windows.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from indexer import store, stories  # noqa: E402
+
+GOLD = ROOT / "tests" / "data" / "stories-gold.tsv"
+
+
+def read_gold(path: Path) -> list[tuple[str, str, bool]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            a, b, label = line.split("\t")
+            rows.append((a, b, label == "1"))
+    return rows
+
+
+def members(index_dir: Path) -> list[stories.Member]:
+    ix = whoosh_index.open_dir(str(store.current_dir(index_dir)))
+    with ix.reader() as reader:
+        cols = {n: reader.column_reader(n) for n in ("id", "text_key", "minhash", "date_key", "story")}
+        return [stories.Member(cols["id"][d], cols["text_key"][d], cols["minhash"][d], cols["date_key"][d],
+                               cols["story"][d].decode()) for d in reader.all_doc_ids()]
+
+
+def scores(gold, story_of: dict[str, str]) -> tuple[float, float, int]:
+    tp = sum(1 for a, b, same in gold if same and story_of[a] == story_of[b])
+    fp = sum(1 for a, b, same in gold if not same and story_of[a] == story_of[b])
+    fn = sum(1 for a, b, same in gold if same and story_of[a] != story_of[b])
+    return tp / ((tp + fp) or 1), tp / ((tp + fn) or 1), fp
+
+
+def shares(docs: list[stories.Member]) -> tuple[float, float]:
+    copies = collections.Counter(m.text_key for m in docs)
+    by_story = collections.Counter(m.story for m in docs)
+    n = len(docs)
+    return (sum(1 for m in docs if copies[m.text_key] > 1) / n, sum(1 for m in docs if by_story[m.story] > 1) / n)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--sweep", action="store_true")
+    args = parser.parse_args()
+    gold = read_gold(args.gold)
+    docs = members(args.index)
+    story_of = {m.id: m.story for m in docs}
+    missing = {i for a, b, _ in gold for i in (a, b)} - story_of.keys()
+    if missing:
+        sys.exit(f"{len(missing)} gold documents are not in the index (is it the 36k corpus?)")
+    precision, recall, _ = scores(gold, story_of)
+    in_copies, in_stories = shares(docs)
+    print(f"{len(gold)} pairs ({sum(s for *_, s in gold)} same story): precision {precision:.3f}, recall {recall:.3f}")
+    print(f"{len(docs)} documents: {in_copies:.1%} in groups of copies, {in_stories:.1%} in stories of 2+ articles, "
+          f"{len(set(story_of.values()))} stories")
+    if args.sweep:
+        default = (stories.SAME_STORY, stories.WINDOW_DAYS)
+        for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+            for window in (1, 3, 7):
+                stories.SAME_STORY, stories.WINDOW_DAYS = threshold, window
+                fresh = [stories.Member(m.id, m.text_key, m.signature, m.date_key) for m in docs]
+                stories.assign_all([], fresh)
+                p, r, fp = scores(gold, {m.id: m.story for m in fresh})
+                print(f"  same_story {threshold:.2f} window {window} d: precision {p:.3f} recall {r:.3f} "
+                      f"share {shares(fresh)[1]:.1%}")
+        stories.SAME_STORY, stories.WINDOW_DAYS = default
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""How tests/data/stories-gold.tsv was sampled (the labels were then set by hand).
+
+    python scripts/sample_story_pairs.py [--corpus ../shared/corpus/orangesum-full.jsonl.gz] > pairs.jsonl
+
+Pairs of the 36k corpus, stratified by estimated shingle similarity (the
+signatures of indexer.stories; LSH candidates at a 0.2 threshold): 25 in [0.05, 0.15), 30 in [0.15, 0.25), 30 in [0.25, 0.35), 25 in
+[0.35, 0.5), 15 in [0.5, 0.75), 10 in [0.75, 1] — all published within three
+days and of different texts — plus 8 exact copies and 15 same-day pairs whose
+titles share two long words but that LSH never proposed (hard negatives). Each
+line shows both titles and openings and the number of sentences the texts share,
+for the hand check; no corpus text is kept in the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import json
+import random
+import re
+from datetime import datetime
+from pathlib import Path
+
+from datasketch import MinHashLSH
+
+from indexer import stories
+
+BINS = [(0.05, 0.15, 25), (0.15, 0.25, 30), (0.25, 0.35, 30), (0.35, 0.5, 25), (0.5, 0.75, 15), (0.75, 1.01, 10)]
+SEED = 12
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus/orangesum-full.jsonl.gz"))
+    args = parser.parse_args()
+    recs = [json.loads(line) for line in gzip.open(args.corpus, "rt", encoding="utf-8")]
+    sigs = [stories._minhash(stories.signature(stories.normalised_words(r["text"]))) for r in recs]
+    lsh = MinHashLSH(threshold=0.2, num_perm=stories.NUM_PERM)
+    pairs = []
+    for i, mh in enumerate(sigs):
+        pairs += [(j, i, mh.jaccard(sigs[j])) for j in lsh.query(mh)]
+        lsh.insert(i, mh)
+
+    def days(i, j):
+        return abs((datetime.fromisoformat(recs[i]["date"]) - datetime.fromisoformat(recs[j]["date"])).total_seconds()) / 86400
+
+    same = [p for p in pairs if stories.text_key(stories.normalised_words(recs[p[0]]["text"])) == stories.text_key(stories.normalised_words(recs[p[1]]["text"]))]
+    copies = set(same)
+    near = [p for p in pairs if days(p[0], p[1]) <= 3 and p not in copies]
+    rng = random.Random(SEED)
+    sample = []
+    for lo, hi, n in BINS:
+        pool = [p for p in near if lo <= p[2] < hi]
+        sample += rng.sample(pool, min(n, len(pool)))
+    sample += rng.sample(same, 8)
+    proposed = {(min(i, j), max(i, j)) for i, j, _ in pairs}
+    by_day = collections.defaultdict(list)
+    for i, r in enumerate(recs):
+        by_day[r["date"][:10]].append(i)
+
+    def title_words(r):
+        return {w for w in re.findall(r"\w+", r["title"].lower()) if len(w) >= 5}
+
+    hard = []
+    while len(hard) < 15:
+        group = by_day[rng.choice(list(by_day))]
+        if len(group) < 2:
+            continue
+        i, j = rng.sample(group, 2)
+        if (min(i, j), max(i, j)) not in proposed and len(title_words(recs[i]) & title_words(recs[j])) >= 2:
+            hard.append((i, j, 0.0))
+    sample += hard
+    rng.shuffle(sample)
+
+    def sentences(t):
+        return {s.strip() for s in re.split(r"(?<=[.!?])\s+", t) if len(s.strip()) > 40}
+
+    for i, j, est in sample:
+        a, b = recs[i], recs[j]
+        print(json.dumps({"a": a["id"], "b": b["id"], "estimate": round(est, 2),
+                          "shared_sentences": len(sentences(a["text"]) & sentences(b["text"])),
+                          "dates": [a["date"], b["date"]], "titles": [a["title"], b["title"]],
+                          "openings": [a["text"][:220], b["text"][:220]]}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
