@@ -21,7 +21,7 @@ class MergeReport:
 
     merged: int = 0  # segments rewritten into the new one
     purged: int = 0  # deleted documents dropped from disk
-    segments: int = 0  # segments of the index after the commit
+    segments: int = 0  # segments of the index after the commit (0: not counted, nothing was committed)
 
 
 def merge_policy(report: MergeReport) -> Callable:
@@ -41,7 +41,7 @@ def merge_policy(report: MergeReport) -> Callable:
         merged = [s for s in segments if s not in remaining]
         report.merged = len(merged)
         report.purged = sum(s.deleted_count() for s in merged)
-        report.segments = len(remaining) + 1
+        report.segments = len(remaining) + 1  # and the one this commit writes
         return remaining
 
     return merge

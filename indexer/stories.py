@@ -19,7 +19,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 from unidecode import unidecode
 
 NUM_PERM = 128
@@ -47,6 +46,9 @@ def text_key(words: list[str]) -> bytes:
 def signature(words: list[str]) -> bytes:
     """MinHash signature of the text's word shingles, as bytes for a column."""
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    from datasketch import MinHash  # imported on first use: datasketch pulls in scipy (0.6 s), which a
+    # reindex that finds nothing changed need not pay
+
     mh = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
     mh.update_batch(list(shingles))
     return mh.hashvalues.astype(_SIGNATURE_DTYPE).tobytes()
@@ -69,7 +71,9 @@ def fingerprint(doc) -> None:
     doc.signature = signature(words)
 
 
-def _minhash(raw: bytes) -> LeanMinHash:
+def _minhash(raw: bytes) -> "LeanMinHash":
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=1, hashvalues=np.frombuffer(raw, dtype=_SIGNATURE_DTYPE), scheme=_SCHEME)
 
 
@@ -103,8 +107,10 @@ class Stories:
     """Assigns stories to new documents, given the documents already indexed."""
 
     def __init__(self, indexed: list[Member]):
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self.signatures: dict[str, MinHash] = {}
+        self.signatures: dict[str, "MinHash"] = {}
         self.story_of: dict[str, str] = {}
         self.by_text: dict[bytes, str] = {}
         self.story_start: dict[str, int | None] = {}

@@ -315,7 +315,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     recorded = None if summary.full else filestate.load(live, live_ix.latest_generation())
     if recorded is not None and _nothing_changed(recorded, stats, aliases_hash):
         summary.unchanged = sum(count for _, _, count in recorded.files.values())
-        return _finish(summary, started, live, live_ix)
+        return _finish(summary, started, live)
 
     previous = _read_state(live_ix) if live_ix else {}
     state = {} if summary.full else previous
@@ -373,7 +373,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
                   {rel: known for rel, known in files.items() if rel in present and rel not in readable}, new_docs)
     if summary.full:
         store.swap_in(index_dir, target)
-    return _finish(summary, started, target, ix)
+    return _finish(summary, started, target)
 
 
 def _record_files(target: Path, ix, aliases_hash: str, stats: dict, started_ns: int, unreadable: set[str],
@@ -394,9 +394,7 @@ def _nothing_changed(recorded: filestate.FileState, stats: dict, aliases_hash: s
             and all(recorded.unchanged(rel, stat) is not None for rel, stat in stats.items()))
 
 
-def _finish(summary: Summary, started: float, generation: Path, ix) -> Summary:
-    with ix.reader() as reader:
-        summary.merge.segments = len(list(reader.leaf_readers()))
+def _finish(summary: Summary, started: float, generation: Path) -> Summary:
     summary.seconds = time.perf_counter() - started
     summary.index_bytes = store.size_bytes(generation)
     return summary
@@ -419,6 +417,8 @@ def _write(ix, summary, changed, workers, progress, on_total, gone, new_docs, st
             writer.commit()
         else:
             writer.commit(mergetype=merge_policy(summary.merge))
+            if not (new_docs or summary.relabelled or summary.merge.merged):  # deletions only: no new segment
+                summary.merge.segments -= 1
     except BaseException:
         writer.cancel()
         if summary.full:
