@@ -42,6 +42,16 @@ def key(name: str) -> str:
     return _SPACES_RE.sub(" ", fold(name)).strip()
 
 
+def read_toml(path: Path | None) -> dict | None:
+    """An analysts' TOML file (persons.toml, sources.toml), None when absent."""
+    if path is None or not path.exists():
+        return None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise AliasFileError(f"{path.name}: invalid TOML: {exc}") from exc
+
+
 @dataclass
 class Aliases:
     merge: dict[str, str] = field(default_factory=dict)  # key of variant -> canonical display
@@ -49,12 +59,9 @@ class Aliases:
 
     @classmethod
     def load(cls, path: Path | None) -> "Aliases":
-        if path is None or not path.exists():
+        data = read_toml(path)
+        if data is None:
             return cls()
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise AliasFileError(f"{path.name}: invalid TOML: {exc}") from exc
         block = data.get("block", [])
         aliases = data.get("aliases", {})
         if not isinstance(block, list) or not all(isinstance(b, str) for b in block):

@@ -17,14 +17,13 @@ next reindex without re-reading any article file.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.french import fold
-from indexer.person_merge import AliasFileError
+from indexer.person_merge import AliasFileError, read_toml
 
 SOURCE_FILE = "sources.toml"
 # "Source : BFMTV", "source BFMTV", "Sourcé Téléstar", "Soure L'Opinion", "sourcefranceinfo".
@@ -48,12 +47,9 @@ class SourceAliases:
 
     @classmethod
     def load(cls, path: Path | None) -> "SourceAliases":
-        if path is None or not path.exists():
+        data = read_toml(path)
+        if data is None:
             return cls()
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise AliasFileError(f"{path.name}: invalid TOML: {exc}") from exc
         aliases = data.get("aliases", {})
         if not isinstance(aliases, dict) or not all(isinstance(v, str) and v.strip() for v in aliases.values()):
             raise AliasFileError(f"{path.name}: [aliases] must map source names to source names")
