@@ -8,6 +8,7 @@ articles. Every step is cached per surface form.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -218,6 +219,17 @@ def terms(text: str) -> list[str]:
     """Index terms of `text` (stemmed), without Whoosh tokens: the fast path for
     counting a document's words at query time."""
     return [t for t in (normalise(w, True, True) for w in WORD_RE.findall(text)) if t is not None]
+
+
+def term_counts(text: str) -> Counter:
+    """`Counter(terms(text))`, each distinct word analysed once (an article
+    repeats most of its words: a third as many normalisations)."""
+    counts: Counter = Counter()
+    for word, n in Counter(WORD_RE.findall(text)).items():
+        term = normalise(word, True, True)
+        if term is not None:
+            counts[term] += n
+    return counts
 
 
 def analyze(text: str, stemming: bool = True) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 
-from indexer import children, filestate, source_merge, store, stories
+from indexer import children, filestate, postings, source_merge, store, stories
 from indexer.document import Document
 from indexer.filestate import FileStat
 from indexer.metadata import date_key
@@ -365,6 +365,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
         target, ix = live, live_ix
     if summary.full or gone or new_docs or stale:
         _write(ix, summary, changed, workers, progress, on_total, gone, new_docs, state, stale, mapping, target)
+    postings.write_missing(target, ix, workers)
     old_ids = set(previous)
     summary.added = len(new_docs.keys() - old_ids)
     summary.updated = len(new_docs.keys() & old_ids)

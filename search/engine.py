@@ -29,7 +29,7 @@ from search.facets import FacetData
 from search import person_rank
 from search import feedback as prf
 from search.feedback import Feedback
-from search.matching import QueryEvaluator, Unsupported
+from search.matching import QueryEvaluator, SegmentArrays, Unsupported
 from search.params import TEXT_PAGE_CHARS, SearchRequest
 from search.query import TEXT_FIELDS, ParsedQuery, parse, query_words, suggestion_text
 from search.snippets import opening, snippet
@@ -96,7 +96,7 @@ class Generation:
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=(totals := facets.person.counts(facets.live)),
             person_names=person_rank.PersonNames.build(facets.person.values, totals),
-            evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS),
+            evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS, SegmentArrays(path)),
             expander=Expander(searcher.reader(), EXPANDED_FIELDS, known={"body": feedback.df}),
             feedback=feedback,
             stored=stored,

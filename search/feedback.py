@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 
-from indexer.french import terms
+from indexer.french import term_counts
 from search.matching import doc_frequencies
 
 FEEDBACK_DOCS = 10  # top documents read
@@ -36,7 +36,7 @@ class Feedback:
         cached = self._docs.get(docnum)
         if cached is None:
             body = self.stored(docnum).get("body", "")[:MAX_TEXT_CHARS]
-            counts = Counter(terms(body))
+            counts = term_counts(body)
             cached = (counts, sum(counts.values()) or 1)
             if len(self._docs) >= DOC_CACHE_SIZE:
                 self._docs.clear()

@@ -12,19 +12,23 @@ filters leave), Whoosh's phrase matcher checks positions on those only; their
 score is their words' (what Whoosh's span matcher gives). Prefixes arrive
 expanded into words (search/expand.py). Other queries fall back to Whoosh.
 
-This module and `_blocks` are the one place that reads Whoosh internals
+Postings come from the arrays the indexer writes beside each segment for
+its frequent terms (indexer/postings.py), else from Whoosh's blocks. This
+module and indexer/postings.py are the one place that reads Whoosh internals
 (`segment._terms`, the W3 matcher's `_read_ids`/`_read_weights`/`_next_block`,
 `BM25F._field_B`); tests/test_parity.py proves the scores equal Whoosh's public
 API and fails when an upgrade changes those internals.
 """
 from __future__ import annotations
 
+import time
 from functools import reduce
 
 import numpy as np
 from whoosh import query
 from whoosh.query.spans import SpanNear2
 
+from indexer.postings import SegmentPostings, blocks
 from search.positions import near_docs
 
 # Postings remembered per generation, in bytes (int32 ids + float32 term frequencies:
@@ -47,20 +51,31 @@ def doc_frequencies(reader, fieldname: str) -> dict[str, int]:
     return df
 
 
-def _blocks(segment, fieldname: str, text: str) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """(ids, weights) blocks of a W3 leaf matcher, or None for another codec."""
-    try:
-        btext = segment._text_to_bytes(fieldname, text)
-        matcher = segment._terms.matcher(fieldname, btext, segment.schema[fieldname].format)
-        blocks = []
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            blocks.append((np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float64)))
-            matcher._next_block()
-        return blocks
-    except AttributeError:
-        return None
+class SegmentArrays:
+    """The postings arrays of a generation's segments (indexer/postings.py), mapped
+    on first use; a segment whose arrays are not written yet is looked for again
+    at most once a second (the indexer writes them just after its commit)."""
+
+    RETRY_SECONDS = 1.0
+
+    def __init__(self, generation):
+        self.generation = generation
+        self._loaded: dict[str, SegmentPostings | float] = {}  # segment id -> arrays, or when last missed
+
+    def get(self, segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.generation is None:
+            return None
+        segment_id = segment.segment().segment_id()
+        found = self._loaded.get(segment_id)
+        if not isinstance(found, SegmentPostings):
+            now = time.monotonic()
+            if found is not None and now - found < self.RETRY_SECONDS:
+                return None
+            found = SegmentPostings.load(self.generation, segment_id)
+            self._loaded[segment_id] = now if found is None else found
+            if found is None:
+                return None
+        return found.get(fieldname, text)
 
 
 class Unsupported(Exception):
@@ -70,9 +85,10 @@ class Unsupported(Exception):
 class QueryEvaluator:
     """Evaluates queries against one searcher (one index generation)."""
 
-    def __init__(self, searcher, live: np.ndarray, scoring, fields: tuple[str, ...]):
+    def __init__(self, searcher, live: np.ndarray, scoring, fields: tuple[str, ...], arrays=None):
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.arrays = arrays or SegmentArrays(None)
         self.live = live
         self.k1 = scoring.K1
         schema = self.reader.schema
@@ -120,14 +136,19 @@ class QueryEvaluator:
         """
         ids_parts, weight_parts = [], []
         for segment, offset in self.reader.leaf_readers():
+            copied = self.arrays.get(segment, fieldname, text)
+            if copied is not None:
+                ids_parts.append(copied[0] + offset)
+                weight_parts.append(copied[1])
+                continue
             if (fieldname, text) not in segment:
                 continue
-            blocks = _blocks(segment, fieldname, text)
-            if blocks is None:
+            found = blocks(segment, fieldname, text)
+            if found is None:
                 pairs = list(segment.postings(fieldname, text).items_as("weight"))
-                blocks = [(np.fromiter((i for i, _ in pairs), np.int64, len(pairs)),
-                           np.fromiter((w for _, w in pairs), np.float64, len(pairs)))]
-            for ids, weights in blocks:
+                found = [(np.fromiter((i for i, _ in pairs), np.int64, len(pairs)),
+                          np.fromiter((w for _, w in pairs), np.float64, len(pairs)))]
+            for ids, weights in found:
                 ids_parts.append(ids + offset)
                 weight_parts.append(weights)
         if not ids_parts:

@@ -54,3 +54,15 @@ def test_planes_are_not_a_stop_word():
     # `avions` is a form of avoir, but in defence news it is planes.
     assert analyze("le porte-avions") == ["port", "avion"]
     assert analyze("des avions de chasse") == analyze("un avion de chasse")
+
+
+def test_term_counts_are_the_counted_terms():
+    """The feedback's fast count gives what analysing every word gives."""
+    from collections import Counter
+
+    from indexer.french import term_counts, terms
+
+    text = ("L'armée française a frappé. Les frappes aériennes de l'armée ont visé des bases ; "
+            "« frappe » répétée, États-Unis, aujourd'hui, et des stop words : le la les de.") * 3
+    assert term_counts(text) == Counter(terms(text))
+    assert term_counts("") == Counter()

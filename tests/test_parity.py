@@ -22,7 +22,8 @@ from whoosh.query.spans import SpanNear2
 from indexer import store
 from indexer.writer import reindex
 from search.engine import SCORING, Generation
-from search.matching import _blocks, scores_of
+from indexer import postings
+from search.matching import scores_of
 from search.params import SearchRequest
 from search.query import TEXT_FIELDS, parse
 from tests.conftest import CORPUS_5K, write_jsonl
@@ -156,7 +157,7 @@ def test_the_private_internals_used_are_still_there(gen):
         assert isinstance(matcher, W3LeafMatcher)
         for name in ("_read_ids", "_read_weights", "_read_values", "_next_block", "block_max_id"):
             assert callable(getattr(matcher, name)), name
-        blocks = _blocks(segment, "body", text)
+        blocks = postings.blocks(segment, "body", text)
         assert blocks is not None, "the W3 block reader fell back to the slow path"
         ids = np.concatenate([i for i, _ in blocks])
         weights = np.concatenate([w for _, w in blocks])
@@ -165,6 +166,34 @@ def test_the_private_internals_used_are_still_there(gen):
         public = list(segment.postings("body", text).items_as("weight"))
         assert ids.tolist() == [i for i, _ in public]
         assert weights.tolist() == [w for _, w in public]
+
+
+def test_postings_arrays_equal_whooshs_postings(gen):
+    """Every term the indexer copied into arrays (indexer/postings.py) holds
+    exactly Whoosh's postings for it; the arrays exist for every segment and
+    for no other (merged-away segments' arrays are dropped)."""
+    reader = gen.searcher.reader()
+    root = gen.path / postings.DIRNAME
+    segment_ids = {segment.segment().segment_id() for segment, _ in reader.leaf_readers()}
+    assert {p.name for p in root.iterdir()} == segment_ids
+    rng = random.Random(3)
+    checked = 0
+    for segment, _ in reader.leaf_readers():
+        arrays = postings.SegmentPostings.load(gen.path, segment.segment().segment_id())
+        for fieldname in postings.FIELDS:
+            for term, info in segment.iter_field(fieldname):
+                text = term.decode() if isinstance(term, bytes) else term
+                copied = arrays.get(fieldname, text)
+                assert (copied is not None) == (info.doc_frequency() >= postings.MIN_DF), (fieldname, text)
+                if copied is None or (checked > 200 and rng.random() > 0.05):  # a sample of a big index
+                    continue
+                ids, weights = copied
+                live = np.array([not segment.is_deleted(int(i)) for i in ids], dtype=bool)
+                public = list(segment.postings(fieldname, text).items_as("weight"))
+                assert ids[live].tolist() == [i for i, _ in public]
+                assert weights[live].tolist() == [w for _, w in public]
+                checked += 1
+    assert checked > 50
 
 
 def test_engine_results_equal_the_straightforward_path(gen, tmp_path):
