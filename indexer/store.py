@@ -22,6 +22,15 @@ GEN_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 
 
+def open_generation(generation: Path):
+    """A generation's Whoosh index, read through the file rather than mmap: Whoosh's
+    mmap path copies each segment file it opens (BufferFile wraps the mapping in a
+    BytesIO), 1.7 s CPU and ~600 MB to open the 36k index for a one-file add."""
+    from whoosh.filedb.filestore import FileStorage
+
+    return FileStorage(str(generation), supports_mmap=False).open_index()
+
+
 def default_index_dir() -> Path:
     return Path(os.environ.get("VIGIE_INDEX", "index"))
 

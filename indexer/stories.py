@@ -24,6 +24,8 @@ from unidecode import unidecode
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 LSH_THRESHOLD = 0.2  # candidates from LSH (recall), then verified against SAME_STORY
+# datasketch's MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM) bands (a test checks them).
+BANDS, ROWS = 28, 2
 # Estimated Jaccard of shingles from which two texts are one story, and the days within
 # which a story's versions follow its first one (scripts/eval_stories.py --sweep).
 SAME_STORY = 0.35
@@ -71,12 +73,6 @@ def fingerprint(doc) -> None:
     doc.signature = signature(words)
 
 
-def _minhash(raw: bytes) -> "LeanMinHash":
-    from datasketch import LeanMinHash
-
-    return LeanMinHash(seed=1, hashvalues=np.frombuffer(raw, dtype=_SIGNATURE_DTYPE), scheme=_SCHEME)
-
-
 def day_of_key(key: int) -> int | None:
     """Day number of a date key (YYYYMMDDhhmm, 0 when unknown)."""
     if not key:
@@ -103,54 +99,111 @@ class Member:
         return day_of_key(self.date_key)
 
 
+class _BandTable:
+    """LSH band buckets of the documents already indexed, built in numpy from their
+    signatures (no Python loop over the corpus), queried by binary search."""
+
+    def __init__(self, signatures: np.ndarray):
+        keys = _band_keys(signatures)  # documents × BANDS
+        self.order = np.argsort(keys, axis=None, kind="stable")
+        self.keys = keys.ravel()[self.order]
+
+    def candidates(self, keys: np.ndarray) -> np.ndarray:
+        """Rows holding one of these band keys (a key may collide: verified by the caller)."""
+        lo = np.searchsorted(self.keys, keys, side="left")
+        hi = np.searchsorted(self.keys, keys, side="right")
+        hits = [self.order[a:b] for a, b in zip(lo, hi) if b > a]
+        return np.unique(np.concatenate(hits)) // BANDS if hits else np.empty(0, dtype=np.intp)
+
+
+def _band_keys(signatures: np.ndarray) -> np.ndarray:
+    """One 64-bit key per band of each signature (rows × BANDS), the band's number mixed in."""
+    bands = signatures[:, :BANDS * ROWS].astype(np.uint64).reshape(len(signatures), BANDS, ROWS)
+    keys = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        for row in range(ROWS):
+            keys = keys * np.uint64(0x100000001B3) ^ bands[:, :, row]
+    return keys
+
+
 class Stories:
-    """Assigns stories to new documents, given the documents already indexed."""
+    """Assigns stories to new documents, given the documents already indexed.
 
-    def __init__(self, indexed: list[Member]):
-        from datasketch import MinHashLSH
+    Candidates are the documents sharing one LSH band with the new one, exactly
+    what datasketch's MinHashLSH(LSH_THRESHOLD, NUM_PERM) returns: the indexed
+    ones are looked up in a band table built in numpy from their signatures, the
+    documents of this run in per-band dictionaries. A one-file add thus costs no
+    Python work per indexed document, and nothing needs storing beside the
+    signature column.
+    """
 
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self.signatures: dict[str, "MinHash"] = {}
-        self.story_of: dict[str, str] = {}
+    def __init__(self, indexed: list[Member], adding: int = 0):
+        self.ids = [m.id for m in indexed]
+        self.story_of = [m.story for m in indexed]
+        kept = np.frombuffer(b"".join(m.signature for m in indexed), dtype=_SIGNATURE_DTYPE)
+        self.matrix = np.empty((len(indexed) + adding, NUM_PERM), dtype=_SIGNATURE_DTYPE)
+        self.matrix[:len(indexed)] = kept.reshape(len(indexed), NUM_PERM)
+        self.table = _BandTable(self.matrix[:len(indexed)])
+        self.buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]  # this run's documents
         self.by_text: dict[bytes, str] = {}
         self.story_start: dict[str, int | None] = {}
         for member in indexed:
-            self._add(member)
+            self._record(member)
 
-    def _add(self, member: Member) -> None:
-        mh = _minhash(member.signature)
-        self.signatures[member.id] = mh
-        self.story_of[member.id] = member.story
+    def _record(self, member: Member) -> None:
         self.by_text.setdefault(member.text_key, member.story)
         day = member.day
         start = self.story_start.get(member.story, day)
         self.story_start[member.story] = day if start is None else (start if day is None else min(start, day))
-        self.lsh.insert(member.id, mh)
 
     def _within_window(self, story: str, day: int | None) -> bool:
         start = self.story_start.get(story)
         return day is None or start is None or abs(day - start) <= WINDOW_DAYS
 
+    def _candidates(self, sig: np.ndarray, bands: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows sharing a band with `sig` exactly, and their signatures."""
+        found = [self.table.candidates(_band_keys(sig[None, :])[0])]
+        found += [np.array(self.buckets[b].get(band, ()), dtype=np.intp) for b, band in enumerate(bands)]
+        rows = np.unique(np.concatenate(found))
+        sigs = self.matrix[rows]
+        same_band = (sigs[:, :BANDS * ROWS].reshape(len(rows), BANDS, ROWS)
+                     == sig[:BANDS * ROWS].reshape(BANDS, ROWS)).all(axis=2).any(axis=1)
+        return rows[same_band], sigs[same_band]
+
+    def _best(self, sig: np.ndarray, bands: list[bytes], day: int | None) -> str | None:
+        """The story of the most similar candidate within the window (ties: the smallest id)."""
+        rows, sigs = self._candidates(sig, bands)
+        # Estimated Jaccard as datasketch's MinHash.jaccard computes it.
+        similarity = np.count_nonzero(sigs == sig, axis=1).astype(np.float64) / np.float64(NUM_PERM)
+        eligible = [(sim, row) for row, sim in zip(rows.tolist(), similarity.tolist())
+                    if sim >= SAME_STORY and self._within_window(self.story_of[row], day)]
+        if not eligible:
+            return None
+        top = max(sim for sim, _ in eligible)
+        return self.story_of[min((self.ids[row], row) for sim, row in eligible if sim == top)[1]]
+
     def assign(self, member: Member) -> str:
         """The story of a new document (its own id when it starts one); records it."""
+        sig = np.frombuffer(member.signature, dtype=_SIGNATURE_DTYPE)
+        bands = [sig[b * ROWS:(b + 1) * ROWS].tobytes() for b in range(BANDS)]
         story = self.by_text.get(member.text_key)
         if story is None:
-            mh = _minhash(member.signature)
-            day = member.day
-            best = SAME_STORY
-            for other in self.lsh.query(mh):
-                similarity = mh.jaccard(self.signatures[other])
-                if similarity >= best and self._within_window(self.story_of[other], day):
-                    best, story = similarity, self.story_of[other]
+            story = self._best(sig, bands, member.day)
         member.story = story or member.id
-        if member.id in self.signatures:  # a document indexed twice in one run: the later one counts
-            self.lsh.remove(member.id)
-        self._add(member)
+        row = len(self.ids)
+        if row == len(self.matrix):  # more than announced: grow
+            self.matrix = np.concatenate([self.matrix, np.empty_like(self.matrix[:max(row, 64)])])
+        self.matrix[row] = sig
+        self.ids.append(member.id)
+        self.story_of.append(member.story)
+        for b, band in enumerate(bands):
+            self.buckets[b].setdefault(band, []).append(row)
+        self._record(member)
         return member.story
 
 
 def assign_all(indexed: list[Member], new: list[Member]) -> None:
     """Give every new document its story, oldest first (the first version founds it)."""
-    stories = Stories(indexed)
+    stories = Stories(indexed, adding=len(new))
     for member in sorted(new, key=lambda m: (not m.date_key, m.date_key, m.id)):
         stories.assign(member)

@@ -307,7 +307,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     aliases, source_aliases, aliases_hash = _load_aliases(roots, summary)
     stats = {s.rel: FileStat.of(s.path) for s in seeds}
     live = store.current_dir(index_dir)
-    live_ix = whoosh_index.open_dir(str(live)) if live else None
+    live_ix = store.open_generation(live) if live else None
     if live_ix is not None and not compatible(live_ix.schema):
         summary.warnings.append("the index was built by another version of Vigie: rebuilt in full")
         live, live_ix = None, None

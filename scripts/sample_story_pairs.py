@@ -21,7 +21,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from datasketch import MinHashLSH
+import numpy as np
+from datasketch import LeanMinHash, MinHashLSH
 
 from indexer import stories
 
@@ -29,12 +30,16 @@ BINS = [(0.05, 0.15, 25), (0.15, 0.25, 30), (0.25, 0.35, 30), (0.35, 0.5, 25), (
 SEED = 12
 
 
+def _minhash(raw: bytes) -> LeanMinHash:
+    return LeanMinHash(seed=1, hashvalues=np.frombuffer(raw, dtype="<u4"), scheme="affine32")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus/orangesum-full.jsonl.gz"))
     args = parser.parse_args()
     recs = [json.loads(line) for line in gzip.open(args.corpus, "rt", encoding="utf-8")]
-    sigs = [stories._minhash(stories.signature(stories.normalised_words(r["text"]))) for r in recs]
+    sigs = [_minhash(stories.signature(stories.normalised_words(r["text"]))) for r in recs]
     lsh = MinHashLSH(threshold=0.2, num_perm=stories.NUM_PERM)
     pairs = []
     for i, mh in enumerate(sigs):
