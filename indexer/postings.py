@@ -6,7 +6,9 @@ went there (a common body word holds ~20k postings). A segment never changes
 once written (its deletions are kept apart), so after each commit the indexer
 copies the postings of every term found in at least MIN_DF documents of each
 new segment into two arrays, `postings/<segment id>/`, that searches map and
-slice. Rarer terms fit in one block and are still read through Whoosh.
+slice. Rarer terms fit in one block and are still read through Whoosh. The
+body's postings are also kept turned around, by document: the terms of each
+document, which pseudo-relevance feedback reads for the best hits.
 
 This module is the one place that decodes Whoosh's posting blocks (the W3
 matcher's `_read_ids`/`_read_weights`/`_next_block`, `segment._terms`);
@@ -19,6 +21,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +29,8 @@ import numpy as np
 MIN_DF = 16  # below this a term's postings are one block: reading them through Whoosh is cheap
 FIELDS = ("title", "lead", "body", "person", "source", "author")
 DIRNAME = "postings"
-TERMS_FILE = "terms.json"  # written last: a directory without it is incomplete
+TERMS_FILE = "terms.json"
+ARRAYS = ("ids", "weights", "body_df", "fwd_starts", "fwd_terms", "fwd_counts")
 
 
 def blocks(segment, fieldname: str, text: str) -> list[tuple[np.ndarray, np.ndarray]] | None:
@@ -45,23 +49,45 @@ def blocks(segment, fieldname: str, text: str) -> list[tuple[np.ndarray, np.ndar
         return None
 
 
-class SegmentPostings:
-    """The frequent terms' postings of one segment: (field, term) -> (ids, weights) slices."""
+@dataclass
+class Forward:
+    """The body's terms of each document of a segment (a forward index): what
+    pseudo-relevance feedback reads instead of re-analysing the best hits' text."""
 
-    def __init__(self, terms: dict[str, dict[str, list[int]]], ids: np.ndarray, weights: np.ndarray):
+    terms: list[str]  # every body term of the segment, in term order
+    df: np.ndarray  # each term's document frequency in the segment (deleted documents included)
+    starts: np.ndarray  # document d's entries are [starts[d], starts[d + 1])
+    term_ids: np.ndarray
+    counts: np.ndarray
+
+    def of(self, docnum: int) -> tuple[np.ndarray, np.ndarray]:
+        """(term ids, counts) of a segment-local document."""
+        lo, hi = self.starts[docnum], self.starts[docnum + 1]
+        return self.term_ids[lo:hi], self.counts[lo:hi]
+
+
+class SegmentPostings:
+    """One segment's arrays: frequent terms' postings as (ids, weights) slices, and the body's forward index."""
+
+    def __init__(self, terms: dict[str, dict[str, list[int]]], ids: np.ndarray, weights: np.ndarray,
+                 forward: Forward):
         self.terms = terms
         self.ids = ids
         self.weights = weights
+        self.forward = forward
 
     @classmethod
     def load(cls, generation: Path, segment_id: str) -> "SegmentPostings | None":
         """The arrays written for `segment_id`, memory-mapped; None when there are none (yet)."""
         folder = generation / DIRNAME / segment_id
         try:
-            terms = json.loads((folder / TERMS_FILE).read_text(encoding="utf-8"))
-            return cls(terms, np.load(folder / "ids.npy", mmap_mode="r"), np.load(folder / "weights.npy", mmap_mode="r"))
+            index = json.loads((folder / TERMS_FILE).read_text(encoding="utf-8"))
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
         except (OSError, ValueError):
             return None
+        forward = Forward(index["body_terms"], arrays["body_df"], arrays["fwd_starts"], arrays["fwd_terms"],
+                          arrays["fwd_counts"])
+        return cls(index["postings"], arrays["ids"], arrays["weights"], forward)
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Segment-local ids and weights of a frequent term; None for a term not copied."""
@@ -71,29 +97,70 @@ class SegmentPostings:
         start, end = span
         return self.ids[start:end], self.weights[start:end]
 
+    def save(self, folder: Path) -> None:
+        """Write the arrays, the term index last (os.replace of the folder makes it whole at once)."""
+        fwd = self.forward
+        for name, array in (("ids", self.ids), ("weights", self.weights), ("body_df", fwd.df),
+                            ("fwd_starts", fwd.starts), ("fwd_terms", fwd.term_ids), ("fwd_counts", fwd.counts)):
+            np.save(folder / f"{name}.npy", array)
+        index = {"postings": self.terms, "body_terms": fwd.terms}
+        (folder / TERMS_FILE).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+
+
+def _read_term(segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    found = blocks(segment, fieldname, text)
+    if found is None:
+        raise Unreadable(f"{fieldname}:{text}")
+    if not found:
+        return np.empty(0, np.int32), np.empty(0, np.float32)
+    return (np.concatenate([ids for ids, _ in found]).astype(np.int32),
+            np.concatenate([weights for _, weights in found]).astype(np.float32))
+
+
+class Unreadable(Exception):
+    """The segment is not in the W3 codec: nothing is copied, Whoosh is read as before."""
+
+
+def _forward(doc_count: int, terms: list[str], df: list[int], parts: list[tuple[np.ndarray, np.ndarray]]) -> Forward:
+    """The body's postings turned around, by document."""
+    ids = np.concatenate([i for i, _ in parts]) if parts else np.empty(0, np.int32)
+    counts = np.concatenate([w for _, w in parts]) if parts else np.empty(0, np.float32)
+    term_ids = np.repeat(np.arange(len(parts), dtype=np.int32), [len(i) for i, _ in parts])
+    order = np.argsort(ids, kind="stable")
+    starts = np.searchsorted(ids[order], np.arange(doc_count + 1)).astype(np.int64)
+    return Forward(terms, np.asarray(df, dtype=np.int32), starts, term_ids[order], counts[order])
+
 
 def _extract(segment) -> SegmentPostings | None:
-    """Every frequent term's postings of a segment, in term order."""
-    terms: dict[str, dict[str, list[int]]] = {}
+    """Every frequent term's postings of a segment, in term order, and the body's forward index."""
+    spans: dict[str, dict[str, list[int]]] = {}
     id_parts, weight_parts, at = [], [], 0
-    for fieldname in FIELDS:
-        if fieldname not in segment.schema:
-            continue
-        spans = terms[fieldname] = {}
-        for term, info in segment.iter_field(fieldname):
-            if info.doc_frequency() < MIN_DF:
+    body_terms, body_df, body_parts = [], [], []
+    try:
+        for fieldname in FIELDS:
+            if fieldname not in segment.schema:
                 continue
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            found = blocks(segment, fieldname, text)
-            if found is None:
-                return None
-            n = sum(len(ids) for ids, _ in found)
-            spans[text] = [at, at + n]
-            at += n
-            id_parts.extend(ids.astype(np.int32) for ids, _ in found)
-            weight_parts.extend(weights.astype(np.float32) for _, weights in found)
-    empty = [np.empty(0, np.int32)], [np.empty(0, np.float32)]
-    return SegmentPostings(terms, np.concatenate(id_parts or empty[0]), np.concatenate(weight_parts or empty[1]))
+            field_spans = spans[fieldname] = {}
+            for term, info in segment.iter_field(fieldname):
+                df = info.doc_frequency()
+                if df < MIN_DF and fieldname != "body":
+                    continue
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                ids, weights = _read_term(segment, fieldname, text)
+                if fieldname == "body":
+                    body_terms.append(text)
+                    body_df.append(df)
+                    body_parts.append((ids, weights))
+                if df >= MIN_DF:
+                    field_spans[text] = [at, at + len(ids)]
+                    at += len(ids)
+                    id_parts.append(ids)
+                    weight_parts.append(weights)
+    except Unreadable:
+        return None
+    forward = _forward(segment.doc_count_all(), body_terms, body_df, body_parts)
+    return SegmentPostings(spans, np.concatenate(id_parts or [np.empty(0, np.int32)]),
+                           np.concatenate(weight_parts or [np.empty(0, np.float32)]), forward)
 
 
 def _write_segment(generation: Path, segment_id: str) -> bool:
@@ -108,11 +175,10 @@ def _write_segment(generation: Path, segment_id: str) -> bool:
         return False
     folder = generation / DIRNAME / segment_id
     partial = folder.with_name(segment_id + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    for stale in (partial, folder):
+        shutil.rmtree(stale, ignore_errors=True)
     partial.mkdir(parents=True)
-    np.save(partial / "ids.npy", found.ids)
-    np.save(partial / "weights.npy", found.weights)
-    (partial / TERMS_FILE).write_text(json.dumps(found.terms, ensure_ascii=False), encoding="utf-8")
+    found.save(partial)
     os.replace(partial, folder)
     return True
 

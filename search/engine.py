@@ -88,7 +88,8 @@ class Generation:
                 subsearcher.stored_fields(next(subsearcher.reader().all_doc_ids()))
         # Feedback reads the best hits' stored text, then the page shows them: read once.
         stored = lru_cache(maxsize=STORED_CACHE_SIZE)(searcher.stored_fields)
-        feedback = Feedback(searcher, stored)
+        arrays = SegmentArrays(path)
+        feedback = Feedback(searcher, stored, arrays)
         return cls(
             path=path,
             searcher=searcher,
@@ -96,7 +97,7 @@ class Generation:
             vocabulary=Vocabulary(searcher.reader()),
             person_totals=(totals := facets.person.counts(facets.live)),
             person_names=person_rank.PersonNames.build(facets.person.values, totals),
-            evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS, SegmentArrays(path)),
+            evaluator=QueryEvaluator(searcher, facets.live, SCORING, TEXT_FIELDS, arrays),
             expander=Expander(searcher.reader(), EXPANDED_FIELDS, known={"body": feedback.df}),
             feedback=feedback,
             stored=stored,

@@ -12,31 +12,53 @@ from collections import Counter
 from collections.abc import Callable
 
 from indexer.french import term_counts
-from search.matching import doc_frequencies
+from search.matching import SegmentArrays, doc_frequencies
 
 FEEDBACK_DOCS = 10  # top documents read
 EXPANSION_TERMS = 10  # words added
 WEIGHT = 0.7  # share of the best score the expansion can add at most
 MIN_FEEDBACK_DOCS = 3
 DOC_CACHE_SIZE = 5_000
-MAX_TEXT_CHARS = 8_000  # the opening of a long article is what feedback reads (most articles are shorter)
+MAX_TEXT_CHARS = 8_000  # without a forward index, the opening of a long article is what is analysed
 
 
 class Feedback:
-    """Expansion terms of a set of documents; analysed bodies cached per generation."""
+    """Expansion terms of a set of documents, from the body's forward index the
+    indexer writes beside each segment (indexer/postings.py); a segment without
+    one has its documents' stored text analysed (cached per generation)."""
 
-    def __init__(self, searcher, stored: Callable[[int], dict]):
+    def __init__(self, searcher, stored: Callable[[int], dict], arrays: SegmentArrays):
         self.stored = stored
         self.reader = searcher.reader()
         self.doc_count = self.reader.doc_count_all()
         self._docs: dict[int, tuple[Counter, int]] = {}
-        self.df = doc_frequencies(self.reader, "body")  # once per generation
+        self._segments = [(offset, arrays.of(segment)) for segment, offset in self.reader.leaf_readers()]
+        self.df = self._doc_frequencies()  # once per generation
+
+    def _doc_frequencies(self) -> dict[str, int]:
+        """Body document frequencies: summed from the forward indexes, or read from Whoosh."""
+        if any(arrays is None for _, arrays in self._segments):
+            return doc_frequencies(self.reader, "body")
+        df: Counter = Counter()
+        for _, arrays in self._segments:
+            df.update(dict(zip(arrays.forward.terms, arrays.forward.df.tolist())))
+        return dict(df)
+
+    def _counts(self, docnum: int) -> Counter:
+        """A document's body terms and their counts."""
+        for offset, arrays in reversed(self._segments):
+            if docnum >= offset:
+                if arrays is None:
+                    break
+                term_ids, counts = arrays.forward.of(docnum - offset)
+                words = arrays.forward.terms
+                return Counter({words[t]: int(c) for t, c in zip(term_ids.tolist(), counts.tolist())})
+        return term_counts(self.stored(docnum).get("body", "")[:MAX_TEXT_CHARS])
 
     def _terms_of(self, docnum: int) -> tuple[Counter, int]:
         cached = self._docs.get(docnum)
         if cached is None:
-            body = self.stored(docnum).get("body", "")[:MAX_TEXT_CHARS]
-            counts = term_counts(body)
+            counts = self._counts(docnum)
             cached = (counts, sum(counts.values()) or 1)
             if len(self._docs) >= DOC_CACHE_SIZE:
                 self._docs.clear()

@@ -62,20 +62,24 @@ class SegmentArrays:
         self.generation = generation
         self._loaded: dict[str, SegmentPostings | float] = {}  # segment id -> arrays, or when last missed
 
-    def get(self, segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    def of(self, segment) -> SegmentPostings | None:
+        """The arrays of a segment (a Whoosh segment reader), None when not written (yet)."""
         if self.generation is None:
             return None
         segment_id = segment.segment().segment_id()
         found = self._loaded.get(segment_id)
-        if not isinstance(found, SegmentPostings):
-            now = time.monotonic()
-            if found is not None and now - found < self.RETRY_SECONDS:
-                return None
-            found = SegmentPostings.load(self.generation, segment_id)
-            self._loaded[segment_id] = now if found is None else found
-            if found is None:
-                return None
-        return found.get(fieldname, text)
+        if isinstance(found, SegmentPostings):
+            return found
+        now = time.monotonic()
+        if found is not None and now - found < self.RETRY_SECONDS:
+            return None
+        found = SegmentPostings.load(self.generation, segment_id)
+        self._loaded[segment_id] = now if found is None else found
+        return found
+
+    def get(self, segment, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        arrays = self.of(segment)
+        return arrays.get(fieldname, text) if arrays is not None else None
 
 
 class Unsupported(Exception):

@@ -23,7 +23,7 @@ from indexer import store
 from indexer.writer import reindex
 from search.engine import SCORING, Generation
 from indexer import postings
-from search.matching import scores_of
+from search.matching import doc_frequencies, scores_of
 from search.params import SearchRequest
 from search.query import TEXT_FIELDS, parse
 from tests.conftest import CORPUS_5K, write_jsonl
@@ -194,6 +194,24 @@ def test_postings_arrays_equal_whooshs_postings(gen):
                 assert weights[live].tolist() == [w for _, w in public]
                 checked += 1
     assert checked > 50
+
+
+def test_forward_index_equals_analysing_the_stored_body(gen):
+    """The body terms the feedback reads from the forward index are those the
+    analyser gives for the document's stored body."""
+    from collections import Counter
+
+    from indexer.french import terms
+
+    rng = random.Random(4)
+    checked = 0
+    for docnum in rng.sample(range(gen.searcher.doc_count_all()), 40):
+        counts = gen.feedback._counts(docnum)
+        assert counts == Counter(terms(gen.stored(docnum).get("body", ""))), docnum
+        checked += bool(counts)
+    assert checked > 10
+    assert all(arrays is not None for _, arrays in gen.feedback._segments)
+    assert gen.feedback.df == doc_frequencies(gen.searcher.reader(), "body")  # Whoosh's term infos
 
 
 def test_engine_results_equal_the_straightforward_path(gen, tmp_path):
