@@ -115,52 +115,59 @@ class QueryEvaluator:
 
     # -- postings ----------------------------------------------------------
     def postings(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term frequencies) of a term; cached."""
+        """(document numbers, term frequencies) of a term's live documents; cached."""
+        ids, weights, _ = self._entry(fieldname, text)
+        return ids, weights
+
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """Whoosh's document frequency of a term (deleted documents included, as in its idf)."""
+        return self._entry(fieldname, text)[2]
+
+    def _entry(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray, int]:
         text = text.decode("utf-8") if isinstance(text, bytes) else text
         key = (fieldname, text)
         cached = self._postings.get(key)
         if cached is None:
-            if key in self.reader:
-                ids, weights = self._read_postings(fieldname, text)
-            else:
-                ids, weights = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+            ids, weights, df = self._read_postings(fieldname, text)
             if self._postings_bytes + ids.nbytes + weights.nbytes > POSTINGS_CACHE_BYTES:
                 self._postings.clear()
                 self._postings_bytes = 0
-            cached = self._postings[key] = (ids, weights)
+            cached = self._postings[key] = (ids, weights, df)
             self._postings_bytes += ids.nbytes + weights.nbytes
         return cached
 
-    def _read_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """All postings of a term as arrays, one block at a time when the codec allows.
+    def _read_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """All postings of a term as arrays, and its document frequency: sliced
+        from the segment's arrays for frequent terms, else one block at a time.
 
         Whoosh's public API yields one posting per Python call; its W3 codec
         stores postings in blocks of ids and weights, read here whole. Any
         other codec goes through the public API.
         """
-        ids_parts, weight_parts = [], []
+        ids_parts, weight_parts, df = [], [], 0
         for segment, offset in self.reader.leaf_readers():
-            copied = self.arrays.get(segment, fieldname, text)
-            if copied is not None:
-                ids_parts.append(copied[0] + offset)
-                weight_parts.append(copied[1])
+            found = self.arrays.get(segment, fieldname, text)
+            if found is not None:
+                found = [found]
+            elif (fieldname, text) not in segment:
                 continue
-            if (fieldname, text) not in segment:
-                continue
-            found = blocks(segment, fieldname, text)
+            else:
+                found = blocks(segment, fieldname, text)
             if found is None:
                 pairs = list(segment.postings(fieldname, text).items_as("weight"))
                 found = [(np.fromiter((i for i, _ in pairs), np.int64, len(pairs)),
                           np.fromiter((w for _, w in pairs), np.float64, len(pairs)))]
+                df += segment.doc_frequency(fieldname, text) - len(pairs)  # the public API skips deleted ones
             for ids, weights in found:
                 ids_parts.append(ids + offset)
                 weight_parts.append(weights)
+                df += len(ids)
         if not ids_parts:
-            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32), 0
         ids, weights = np.concatenate(ids_parts), np.concatenate(weight_parts)
         keep = self.live[ids]  # deleted documents keep their postings until a merge
         # Term frequencies are small integers: exact in float32.
-        return ids[keep].astype(np.int32), weights[keep].astype(np.float32)
+        return ids[keep].astype(np.int32), weights[keep].astype(np.float32), df
 
     def _empty(self) -> np.ndarray:
         return np.zeros(len(self.live), dtype=bool)
@@ -276,7 +283,7 @@ class QueryEvaluator:
         ids, tf = self.postings(field, text)
         if not len(ids):
             return out
-        idf = np.log(self.doc_count_all / (self.reader.doc_frequency(field, text) + 1)) + 1
+        idf = np.log(self.doc_count_all / (self.doc_frequency(field, text) + 1)) + 1
         b, k1 = self.b[field], self.k1
         norm = (1 - b) + b * self.lengths[field][ids].astype(np.float64) / self.avg_length[field]
         tf = tf.astype(np.float64)
