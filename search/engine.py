@@ -332,7 +332,10 @@ class Engine:
     @staticmethod
     def _tiers(gen: Generation, parsed: ParsedQuery, req: SearchRequest, with_all: int) -> Tiers | None:
         """Documents missing one word of a plain query of several words, unless `match=all`."""
-        clauses = word_clauses(parsed.query, parsed.text, with_all) if req.match == "most" else None
+        if req.match != "most":
+            return None
+        names_person = bool(gen.person_names.named([w for w, _, _ in query_words(parsed.text)]))
+        clauses = word_clauses(parsed.query, parsed.text, with_all, names_person)
         return tiers(clauses, gen.evaluator.mask, gen.facets.live) if clauses else None
 
     def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered, budget: Budget,

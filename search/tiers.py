@@ -6,7 +6,8 @@ Lucene's `minimum_should_match` and Meilisearch's `matchingStrategy`, a plain
 query of MIN_WORDS content words or more also matches documents that miss one
 of them, ranked after every document that has all of them. Queries with
 structure (phrases, OR, NOT, fields, prefixes) keep their exact meaning. A
-2-word query does so too when few documents have both words.
+2-word query does so too, unless its words name a person of the index
+(`Florence Parly`, `Netanyahu Gantz`: meant whole) and many documents have both.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import numpy as np
 from whoosh import query
 
 MIN_WORDS = 3  # content words a query needs before one may be missing
-THIN = 10  # fewer documents than this with both words of a 2-word query: one may be missing too
+THIN = 10  # fewer documents than this with both words of a person's name: one may be missing too
 # Quotes, parentheses, prefixes, fields and operators give a query an exact meaning.
 _STRUCTURE = re.compile(r'["()*:]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 
@@ -40,13 +41,16 @@ class Tiers:
         return self.missing == 0
 
 
-def word_clauses(q: query.Query | None, text: str, with_all: int) -> list[query.Query] | None:
+def word_clauses(q: query.Query | None, text: str, with_all: int, names_person: bool = False
+                 ) -> list[query.Query] | None:
     """The clauses (one per content word, with its fields and spellings) of a
     plain words query that may match with one word missing; None otherwise.
 
-    `with_all`: how many documents have all the words. Two words may match
-    with one missing only when fewer than THIN documents have both (a
-    person's name or a term of two words is usually meant whole).
+    `with_all`: how many documents have all the words; `names_person`: the
+    words name a person value of the index. Two words naming a person match
+    with one missing only when fewer than THIN documents have both (a name is
+    meant whole: every Florence is not Florence Parly); two other words always
+    may (`affaire d'espionnage`: half the espionage cases say no `affaire`).
     """
     if q is None or _STRUCTURE.search(text):
         return None
@@ -54,7 +58,7 @@ def word_clauses(q: query.Query | None, text: str, with_all: int) -> list[query.
     if not isinstance(core, query.And):
         return None
     n = len(core.subqueries)
-    if n >= MIN_WORDS or (n == 2 and with_all < THIN):
+    if n >= MIN_WORDS or (n == 2 and (not names_person or with_all < THIN)):
         return list(core.subqueries)
     return None
 

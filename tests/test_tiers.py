@@ -1,9 +1,12 @@
-"""Matching beyond all the words: documents missing one word of a 3+-word query come after
-(of a 2-word query too when few documents have both)."""
+"""Matching beyond all the words: documents missing one word of a query of several words come
+after those with all (of a person's name only when few documents have it whole)."""
 from whoosh.query import And, Term
 
+from indexer.writer import reindex
 from search.tiers import THIN, word_clauses
+from tests.conftest import write_jsonl
 from tests.test_search_api import search
+from web import create_app
 
 
 def ids(data):
@@ -27,13 +30,29 @@ def test_sorting_by_date_keeps_documents_with_all_the_words_first(client):
     assert ids(data) == ["d5", "d1"]  # d5 has no date, d1 has one: the tier decides first
 
 
-def test_two_words_miss_one_only_when_few_documents_have_both(client, tmp_path):
+def test_two_words_miss_one_unless_they_name_a_person_many_documents_have_whole(client):
     data = search(client, q="frappe israélienne")  # one document has both
     assert ids(data) == ["d5", "d1"] and data["total_all_words"] == 1
     q = And([Term("body", "frapp"), Term("body", "israel")])
-    assert word_clauses(q, "frappe israélienne", with_all=THIN - 1) is not None
-    assert word_clauses(q, "frappe israélienne", with_all=THIN) is None  # a name or a term meant whole
+    assert word_clauses(q, "frappe israélienne", with_all=THIN) is not None
+    assert word_clauses(q, "frappe israélienne", with_all=THIN - 1, names_person=True) is not None
+    assert word_clauses(q, "frappe israélienne", with_all=THIN, names_person=True) is None  # a name meant whole
     assert word_clauses(And([Term("body", "a"), Term("body", "b"), Term("body", "c")]), "a b c", with_all=500)
+
+
+def test_a_persons_name_is_meant_whole_other_words_are_not(tmp_path):
+    minister = [{"id": f"fp{i}", "title": f"La ministre des Armées en visite, étape {i}",
+                 "text": f"La ministre des Armées Florence Parly s'est rendue à Toulon, étape {i} de sa tournée."}
+                for i in range(THIN)]
+    others = [{"id": "town", "title": "Florence", "text": "Florence, en Toscane, accueille les touristes."},
+              {"id": "army", "title": "Budget", "text": "Le budget des Armées augmente cette année."}]
+    write_jsonl(tmp_path / "c.jsonl", minister + others)
+    reindex([tmp_path / "c.jsonl"], tmp_path / "ix")
+    client = create_app({"VIGIE_INDEX": str(tmp_path / "ix"), "VIGIE_WARM_UP": False}).test_client()
+    person = search(client, q="Florence Parly")
+    assert person["total"] == person["total_all_words"] == THIN and "town" not in ids(person)
+    words = search(client, q="ministre armées", per_page=20)
+    assert words["total_all_words"] == THIN and ids(words)[-1] == "army"  # the budget article after, not hidden
 
 
 def test_phrases_or_and_fields_keep_their_exact_meaning(client):
