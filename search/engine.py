@@ -23,6 +23,7 @@ from indexer import store
 from indexer.french import fold, stem
 from indexer.schema import compatible
 from search.budget import Budget, default_budget_ms
+from search.results_cache import DEFAULT_ENTRIES, ResultsCache, default_entries, request_key
 from search.expand import Expander, bounded
 from search.collapse import Collapse, View, annotate, relatives
 from search.facets import FacetData
@@ -69,12 +70,13 @@ class Generation:
     feedback: Feedback
     stored: Callable[[int], dict]  # a document's stored fields, recent ones remembered
     collapse: Collapse  # copies and stories
+    answers: ResultsCache
     # (document number, highlighted terms) -> snippet: a facet click or the next
     # page re-runs the same words over many of the same documents.
     snippets: dict = field(default_factory=dict)
 
     @classmethod
-    def open(cls, path: Path) -> "Generation":
+    def open(cls, path: Path, answers: int = DEFAULT_ENTRIES) -> "Generation":
         # Without mmap: Whoosh's mmap path copies every segment file it opens into
         # memory (BufferFile wraps the mapping in a BytesIO), about the index's size
         # per worker; reads through the file share the kernel's page cache instead.
@@ -102,6 +104,7 @@ class Generation:
             feedback=feedback,
             stored=stored,
             collapse=Collapse.load(searcher.reader(), facets),
+            answers=ResultsCache(answers),
         )
 
 
@@ -165,8 +168,9 @@ class Engine:
     shipped with Vigie and those of the analysts' file `synonyms` (VIGIE_SYNONYMS)."""
 
     def __init__(self, index_dir: Path, reload_check: float = RELOAD_CHECK_SECONDS, budget_ms: float | None = None,
-                 synonyms: Path | None = None):
+                 synonyms: Path | None = None, answers: int | None = None):
         self.index_dir = Path(index_dir)
+        self.answers = default_entries() if answers is None else answers
         self.reload_check = reload_check
         self.budget_ms = default_budget_ms() if budget_ms is None else budget_ms
         self.synonyms = SynonymSource(Path(synonyms) if synonyms else None)
@@ -192,7 +196,7 @@ class Engine:
             if self._gen is None:
                 if live is None:
                     raise IndexUnavailable(f"no index in {self.index_dir}: run scripts/reindex.py")
-                self._gen = Generation.open(live)
+                self._gen = Generation.open(live, self.answers)
             elif live is not None and not self._opening and self._is_stale(self._gen, live):
                 self._opening = True
                 threading.Thread(target=self._open_in_background, args=(live,), daemon=True).start()
@@ -204,7 +208,7 @@ class Engine:
 
     def _open_in_background(self, live: Path) -> None:
         try:
-            fresh = Generation.open(live)
+            fresh = Generation.open(live, self.answers)
             with self._lock:
                 self._gen = fresh
         except Exception:  # the next check tries again; the current generation keeps serving
@@ -224,8 +228,18 @@ class Engine:
 
     # -- search ------------------------------------------------------------
     def search(self, req: SearchRequest) -> dict:
+        """The answer to a request: remembered for the generation (search/results_cache.py)."""
         started = time.perf_counter()
         gen = self.generation()
+        key = request_key(req, self.synonyms.get())  # the key holds the synonyms: no id is reused
+        response = gen.answers.get(key)
+        if response is None:
+            response = self._search(gen, req)
+            gen.answers.put(key, response)
+        response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return response
+
+    def _search(self, gen: Generation, req: SearchRequest) -> dict:
         budget = Budget(self.budget_ms)  # from here: the first request may have waited for the index to open
         facets = gen.facets
         reader = gen.searcher.reader()
@@ -278,7 +292,6 @@ class Engine:
             },
         }
         response["approximate"] = budget.approximate
-        response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
     def _parse(self, gen: Generation, text: str, relax: bool = False) -> tuple[ParsedQuery, list]:

@@ -102,3 +102,21 @@ def test_a_huge_article_is_snippeted_from_its_opening(huge_client):
     data = huge_client.get("/api/search", query_string={"q": "Barkhane"}).get_json()
     huge = next(r for r in data["results"] if r["id"] == "huge")
     assert "<mark>Barkhane</mark>" in huge["snippet"] and len(huge["snippet"]) < 1000
+
+
+def test_results_cache_is_bounded_and_hands_out_copies():
+    """Remembered answers: least recently used out first, never shared, approximate ones not kept."""
+    from search.results_cache import ResultsCache
+
+    cache = ResultsCache(2)
+    cache.put(("a",), {"results": [1]})
+    cache.put(("b",), {"results": [2]})
+    assert cache.get(("a",)) == {"results": [1]}  # a is now the most recent
+    cache.put(("c",), {"results": [3]})
+    assert cache.get(("b",)) is None and cache.get(("c",)) == {"results": [3]}
+    mine = cache.get(("a",))
+    mine["results"].append(99)
+    assert cache.get(("a",)) == {"results": [1]}
+    cache.put(("d",), {"results": [4], "approximate": True})
+    assert cache.get(("d",)) is None
+    assert ResultsCache(0).get(("a",)) is None

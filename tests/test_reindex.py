@@ -45,6 +45,24 @@ def test_edit_add_and_delete_are_reflected(seeds_copy, tmp_path):
     assert ids(index_dir, "frégate") == ["nouveau"]
 
 
+def test_a_running_engine_answers_from_the_new_generation_not_its_remembered_answers(seeds_copy, tmp_path):
+    """Answers are remembered per generation (search/results_cache.py): the same
+    request after a reindex is answered again, from the new documents."""
+    index_dir = tmp_path / "ix"
+    reindex([seeds_copy], index_dir)
+    engine = Engine(index_dir, reload_check=0)
+    request = SearchRequest(q="frégate")
+    first = engine.search(request)
+    assert first["total"] == 0
+    assert engine.search(request) | {"took_ms": 0} == first | {"took_ms": 0}  # remembered, equal
+    (seeds_copy / "nouveau.txt").write_text("Exercice naval en Baltique\n\nLes frégates manoeuvrent.", encoding="utf-8")
+    reindex([seeds_copy], index_dir)
+    deadline = time.monotonic() + 30  # the new generation opens in the background
+    while engine.search(request)["total"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [r["id"] for r in engine.search(request)["results"]] == ["nouveau"]
+
+
 def test_full_rebuild_swaps_a_new_generation_in(seeds_copy, tmp_path):
     index_dir = tmp_path / "ix"
     reindex([seeds_copy], index_dir)
