@@ -35,9 +35,9 @@ def test_articles_about_the_named_person_rank_above_those_that_merely_have_the_w
                        "avec les réactions du Congrès, des alliés et des diplomates à Washington."} for i in range(3)]
     write_jsonl(tmp_path / "c.jsonl", [town] + people)
     reindex([tmp_path / "c.jsonl"], tmp_path / "ix")
-    client = create_app({"VIGIE_INDEX": str(tmp_path / "ix"), "VIGIE_WARM_UP": False}).test_client()
 
-    def first():
+    def first():  # a new app each time: answers are remembered per app (search/results_cache.py)
+        client = create_app({"VIGIE_INDEX": str(tmp_path / "ix"), "VIGIE_WARM_UP": False}).test_client()
         return client.get("/api/search", query_string={"q": "Bolton"}).get_json()["results"][0]["id"]
 
     assert first().startswith("jb")
