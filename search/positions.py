@@ -43,9 +43,22 @@ def _segment_positions(segment, fieldname: str, text: str, wanted: list[int]) ->
     return found
 
 
+def _consecutive(positions: list[list[int]]) -> bool:
+    """An exact phrase (SpanNear2 with slop 1, ordered, mindist 1): each word
+    right after the one before, somewhere."""
+    ends = set(positions[0])
+    for word in positions[1:]:
+        ends = {p for p in word if p - 1 in ends}
+        if not ends:
+            return False
+    return True
+
+
 def _near(positions: list[list[int]], slop: int, ordered: bool, mindist: int) -> bool:
     """Whoosh's SpanNear2 rule on the positions of each word: spans grow word
     by word, each next word within `slop` of the span so far."""
+    if slop == 1 and ordered and mindist == 1:
+        return _consecutive(positions)
     aspans = sorted({(p, p) for p in positions[0]})
     for word in positions[1:]:
         if not aspans:
