@@ -15,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     Settings come from `config`, else from the environment: VIGIE_INDEX (index
     directory, default ./index), VIGIE_TIME_BUDGET_MS (see search/budget.py),
+    VIGIE_RESULT_CACHE (answers remembered per worker, see search/results_cache.py),
     VIGIE_SYNONYMS (the analysts' synonyms file, default ./seeds/synonyms.toml;
     re-read when it changes), VIGIE_SAVED_SEARCHES (the saved searches' SQLite
     file, default saved-searches.sqlite3 in the index directory). The index is
