@@ -17,7 +17,8 @@ records five times with new ids, written to a temporary folder):
   the same queries through plain Whoosh on the same index (MultifieldParser,
   `search_page` grouped by the two facet columns, highlights of each hit);
 - HTTP: `gunicorn -w 3` as `make run` starts it, --clients concurrent loopback
-  clients for --http-seconds; requests/s, p50/p95, errors, and the peak
+  clients for --http-seconds (the queries asked in turn, again and again), then
+  the same with answers not remembered (VIGIE_RESULT_CACHE=0); requests/s, p50/p95, errors, and the peak
   resident memory of a worker.
 """
 from __future__ import annotations
@@ -225,9 +226,13 @@ def _worker_memory(master: int) -> list[int]:
     return peaks
 
 
-def bench_http(index_dir: Path, queries: list[dict], seconds: float, clients: int, workers: int) -> dict:
+def bench_http(index_dir: Path, queries: list[dict], seconds: float, clients: int, workers: int,
+               remembered: int | None = None) -> dict:
+    """`remembered`: VIGIE_RESULT_CACHE for the workers (None: the default)."""
     port = _free_port()
     env = dict(os.environ, VIGIE_INDEX=str(index_dir))
+    if remembered is not None:
+        env["VIGIE_RESULT_CACHE"] = str(remembered)
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
                              str(workers), "web:create_app()"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -302,6 +307,9 @@ def table(results: dict) -> str:
         v, w, h = r["vigie"]["first_time"], r["whoosh"], r.get("http") or {}
         kind, worst = max(r["vigie"]["by_kind"].items(), key=lambda kv: kv[1]["p95"])
         http_cell = (f"{h['rps']} req/s, {h['p50']} / {h['p95']} ms, {h['errors']} errors" if h else "–")
+        if r.get("http_uncached"):
+            u = r["http_uncached"]
+            http_cell += f" (answers not remembered: {u['rps']} req/s, {u['p50']} / {u['p95']} ms, {u['errors']} errors)"
         lines.append(f"| {scale} | {v['p50']} / {v['p95']} / {v['p99']} / {v['max']} ms | {w['p50']} / {w['p95']} ms "
                      f"| {w['p95'] / v['p95']:.1f}× | {kind} {worst['p95']} ms | {http_cell} |")
     first = next(iter(results["scales"].values()))
@@ -341,6 +349,9 @@ def run_scale(args, scale: str | None, work: Path) -> dict:
     if args.http_seconds > 0:
         result["http"] = bench_http(index_dir, queries, args.http_seconds, args.clients, args.workers)
         print(f"[{scale}] http {result['http']}", flush=True)
+        # The clients ask the same queries again and again: the same run without remembered answers.
+        result["http_uncached"] = bench_http(index_dir, queries, args.http_seconds, args.clients, args.workers, 0)
+        print(f"[{scale}] http, answers not remembered {result['http_uncached']}", flush=True)
     if not args.index:
         shutil.rmtree(index_dir, ignore_errors=True)
     return result
