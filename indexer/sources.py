@@ -179,12 +179,40 @@ def load(seed: SeedFile, data: bytes, digest: str, persons: bool = True) -> tupl
     With `persons`, each document's persons are extracted (`persons_raw`).
     """
     docs, problems = _load(seed, data, digest)
+    return _finish(seed, docs, persons), problems
+
+
+def _finish(seed: SeedFile, docs: list[Document], persons: bool) -> list[Document]:
     docs = [sanitised(doc) for doc in docs]
     if persons:
         author_is_byline = extension(seed.path) in TEXT_EXTS
         for doc in docs:
             doc.persons_raw = extract(doc.title, doc.text, doc.author if author_is_byline else None)
-    return docs, problems
+    return docs
+
+
+def jsonl_parts(seed: SeedFile, data: bytes, lines: int) -> list[tuple[int, str]] | None:
+    """A JSON Lines file's text in runs of `lines` whole lines, each with the number of its
+    first line, so that the records of one big file are parsed by several processes;
+    None for other kinds of file."""
+    if extension(seed.path) not in JSONL_EXTS:
+        return None
+    text = decode(data, seed.rel).split("\n")  # not splitlines: U+2028 may sit in a string
+    return [(start + 1, "\n".join(text[start:start + lines])) for start in range(0, len(text), lines)]
+
+
+def load_part(seed: SeedFile, part: tuple[int, str], digest: str, persons: bool = True
+              ) -> tuple[list[Document], list[str]]:
+    """`load` for one run of lines of a JSON Lines file (see `jsonl_parts`); the caller
+    decides whether the file as a whole failed (`no_records_error`)."""
+    first_line, text = part
+    docs, problems = _from_records(seed, _jsonl_records(text, first_line), digest, many=True, whole_file=False)
+    return _finish(seed, docs, persons), problems
+
+
+def no_records_error(seed: SeedFile, problems: list[str]) -> SourceError:
+    """A file of which no record could be read fails as a whole."""
+    return SourceError(seed.rel, "; ".join(problems[:3]))
 
 
 def _load(seed: SeedFile, data: bytes, digest: str) -> tuple[list[Document], list[str]]:
@@ -204,8 +232,8 @@ def _load(seed: SeedFile, data: bytes, digest: str) -> tuple[list[Document], lis
     return _from_records(seed, _jsonl_records(text), digest, many=True)
 
 
-def _jsonl_records(text: str) -> Iterator[tuple[int, object]]:
-    for lineno, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may sit in a string
+def _jsonl_records(text: str, first_line: int = 1) -> Iterator[tuple[int, object]]:
+    for lineno, line in enumerate(text.split("\n"), first_line):  # not splitlines: U+2028 may sit in a string
         if line.strip():
             try:
                 yield lineno, json.loads(line)
@@ -213,7 +241,8 @@ def _jsonl_records(text: str) -> Iterator[tuple[int, object]]:
                 yield lineno, exc
 
 
-def _from_records(seed: SeedFile, records, digest: str, many: bool) -> tuple[list[Document], list[str]]:
+def _from_records(seed: SeedFile, records, digest: str, many: bool, whole_file: bool = True
+                  ) -> tuple[list[Document], list[str]]:
     docs, problems = [], []
     for n, record in records:
         where = f"{seed.rel}:{n}" if many else seed.rel
@@ -226,8 +255,8 @@ def _from_records(seed: SeedFile, records, digest: str, many: bool) -> tuple[lis
             problems.append(f"{where}: {exc.reason}")
         except Exception as exc:  # a bug on one record must not fail the file's other records
             problems.append(f"{where}: {type(exc).__name__}: {exc}")
-    if not docs and problems:
-        raise SourceError(seed.rel, "; ".join(problems[:3]))
+    if whole_file and not docs and problems:
+        raise no_records_error(seed, problems)
     return docs, problems
 
 

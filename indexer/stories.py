@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -48,12 +49,25 @@ def text_key(words: list[str]) -> bytes:
 def signature(words: list[str]) -> bytes:
     """MinHash signature of the text's word shingles, as bytes for a column."""
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    from datasketch import MinHash  # imported on first use: datasketch pulls in scipy (0.6 s), which a
-    # reindex that finds nothing changed need not pay
-
-    mh = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
+    mh = _minhash_class()(num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations())
     mh.update_batch(list(shingles))
     return mh.hashvalues.astype(_SIGNATURE_DTYPE).tobytes()
+
+
+@lru_cache(maxsize=1)
+def _minhash_class():
+    """datasketch's MinHash, imported on first use: datasketch pulls in scipy (0.6 s),
+    which a reindex that finds nothing changed need not pay."""
+    from datasketch import MinHash
+
+    return MinHash
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    """The seeded permutations every signature uses, drawn once per process (a fifth of a
+    signature's cost when each MinHash drew them again)."""
+    return _minhash_class()(num_perm=NUM_PERM, scheme=_SCHEME).permutations
 
 
 def section(url: str | None) -> str | None:

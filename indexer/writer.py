@@ -27,13 +27,15 @@ from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonic
 from indexer.person_merge import key as person_key
 from indexer.segments import MergeReport, merge_policy
 from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP, compatible
-from indexer.sources import SeedFile, SourceError, discover, file_hash, load, read_bytes
+from indexer.sources import (JSONL_EXTS, SeedFile, SourceError, discover, extension, file_hash, jsonl_parts, load,
+                             load_part, no_records_error, read_bytes)
 
 log = logging.getLogger(__name__)
 
 WRITER_MEMORY_MB = 512
 PARALLEL_MIN_FILES = 64  # below this, a process pool costs more than it saves
-PARALLEL_MIN_BYTES = 4_000_000  # below this, so do Whoosh's writer processes
+PARALLEL_MIN_BYTES = 4_000_000  # below this, so do Whoosh's writer processes (and a file is parsed whole)
+PART_LINES = 500  # records per task when one big JSON Lines file is parsed by several processes
 
 
 class ReindexBusy(Exception):
@@ -157,9 +159,23 @@ def _files(state: dict[str, Indexed]) -> dict[str, tuple[str, list[str]]]:
 
 def _read_and_parse(seed: SeedFile, persons: bool = True) -> tuple[SeedFile, list[Document], list[str], str | None]:
     """Worker: a file's documents, per-record problems, or the file's error."""
+    return _parsed(seed, lambda: _read_and_load(seed, persons))
+
+
+def _read_and_load(seed: SeedFile, persons: bool) -> tuple[list[Document], list[str]]:
+    data = read_bytes(seed)
+    return load(seed, data, file_hash(data), persons)
+
+
+def _parse_part(task: tuple[SeedFile, str, tuple[int, str]], persons: bool = True) -> tuple:
+    """Worker: one run of lines of a big JSON Lines file (see sources.jsonl_parts)."""
+    seed, digest, part = task
+    return _parsed(seed, lambda: load_part(seed, part, digest, persons))
+
+
+def _parsed(seed: SeedFile, parse: Callable[[], tuple[list[Document], list[str]]]) -> tuple:
     try:
-        data = read_bytes(seed)
-        docs, problems = load(seed, data, file_hash(data), persons)
+        docs, problems = parse()
         for doc in docs:
             stories.fingerprint(doc)
             doc.sources_raw = list(doc.sources)
@@ -171,12 +187,50 @@ def _read_and_parse(seed: SeedFile, persons: bool = True) -> tuple[SeedFile, lis
 
 
 def _parse_all(seeds: list[SeedFile], workers: int, persons: bool) -> Iterable:
+    """Each file's parse, in the order of `seeds`: in a process pool when there are many
+    files, or a big JSON Lines file (the 36k corpus is one), cut into runs of lines."""
     parse = partial(_read_and_parse, persons=persons)
-    if workers > 1 and len(seeds) >= PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(parse, seeds, chunksize=16)
-    else:
+    big = {s.rel for s in seeds if workers > 1 and extension(s.path) in JSONL_EXTS and _size(s) >= PARALLEL_MIN_BYTES}
+    if not big and (workers <= 1 or len(seeds) < PARALLEL_MIN_FILES):
         yield from map(parse, seeds)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[SeedFile] = []
+        for seed in seeds:
+            if seed.rel not in big:
+                pending.append(seed)
+                continue
+            yield from pool.map(parse, pending, chunksize=16) if len(pending) >= PARALLEL_MIN_FILES else map(parse, pending)
+            pending = []
+            yield _parse_in_parts(pool, seed, persons)
+        yield from pool.map(parse, pending, chunksize=16) if len(pending) >= PARALLEL_MIN_FILES else map(parse, pending)
+
+
+def _parse_in_parts(pool: ProcessPoolExecutor, seed: SeedFile, persons: bool) -> tuple:
+    """One big JSON Lines file parsed by the pool, as `_read_and_parse` would parse it."""
+    try:
+        data = read_bytes(seed)
+        digest, parts = file_hash(data), jsonl_parts(seed, data, PART_LINES)
+    except SourceError as exc:
+        return seed, [], [], exc.reason
+    docs: list[Document] = []
+    problems: list[str] = []
+    for _, part_docs, part_problems, error in pool.map(partial(_parse_part, persons=persons),
+                                                       [(seed, digest, part) for part in parts]):
+        if error:
+            return seed, [], [], error
+        docs.extend(part_docs)
+        problems.extend(part_problems)
+    if not docs and problems:
+        return seed, [], [], no_records_error(seed, problems).reason
+    return seed, docs, problems, None
+
+
+def _size(seed: SeedFile) -> int:
+    try:
+        return seed.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _changed_files(seeds: list[SeedFile], files: dict, recorded: filestate.FileState | None,

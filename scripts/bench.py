@@ -10,7 +10,8 @@ For each corpus size (5k: the first 5,000 records; 36k: the corpus; 180k: its
 records five times with new ids, written to a temporary folder):
 
 - reindex: a full rebuild (`scripts/reindex.py --full` in a fresh process),
-  then a reindex with nothing changed, then one with one `.txt` file added;
+  then a reindex with nothing changed, then one with one `.txt` file added,
+  and the seconds from its exit until a running app serves the new file;
 - search: --queries queries generated from the index's own vocabulary
   (scripts/bench_queries.py, seeded), each timed the first time it is seen,
   through the JSON API (Flask test client) after the start-up warm-up; then
@@ -116,13 +117,39 @@ def bench_reindex(corpus: Path, index_dir: Path, extra: Path, compare_persons: b
     size = store.size_bytes(index_dir)
     noop_s, noop_line = _reindex(seeds, index_dir, full=False)
     noop_growth = store.size_bytes(index_dir) - size
-    (extra / "bench-added.txt").write_text("Un article ajouté\n\nLa frégate a quitté Toulon ce matin.\n",
+    client = _serving(index_dir)
+    (extra / "bench-added.txt").write_text(f"Un article ajouté\n\nLa frégate a quitté Toulon ce matin. {ADDED_WORD}\n",
                                            encoding="utf-8")
     add_s, add_line = _reindex(seeds, index_dir, full=False)
+    shown_s = _shown_after(client, time.perf_counter())
     return {"docs": docs, "full_s": round(full_s, 1), "docs_per_s": round(docs / full_s) if full_s else None,
             "index_mb": round(size / 1e6, 1), "noop_s": round(noop_s, 2), "noop": noop_line,
             "noop_growth_mb": round(noop_growth / 1e6, 2),
-            "one_file_add_s": round(add_s, 2), "one_file_add": add_line, "full": full_line, **without}
+            "one_file_add_s": round(add_s, 2), "one_file_add": add_line, "show_new_file_s": shown_s,
+            "full": full_line, **without}
+
+
+ADDED_WORD = "zorglubesque"  # in no corpus: the added file is the only match
+SHOW_TIMEOUT_S = 120
+
+
+def _serving(index_dir: Path):
+    """A running app on the index (its generation open), as a server is when a file is added."""
+    from web import create_app
+
+    client = create_app({"VIGIE_INDEX": str(index_dir), "VIGIE_WARM_UP": False}).test_client()
+    assert client.get("/api/search", query_string={"q": ADDED_WORD}).get_json()["total"] == 0
+    return client
+
+
+def _shown_after(client, since: float) -> float | None:
+    """Seconds from `since` (reindex exited) until the app serves the added file, polling
+    as users would; None if it never does within SHOW_TIMEOUT_S."""
+    while time.perf_counter() - since < SHOW_TIMEOUT_S:
+        if client.get("/api/search", query_string={"q": ADDED_WORD}).get_json()["total"]:
+            return round(time.perf_counter() - since, 2)
+        time.sleep(0.02)
+    return None
 
 
 # -- search, in process --------------------------------------------------------
@@ -292,13 +319,14 @@ def bench_http(index_dir: Path, queries: list[dict], seconds: float, clients: in
 # -- report --------------------------------------------------------------------
 def table(results: dict) -> str:
     """The README's tables, from the JSON results."""
-    lines = ["| corpus | docs | full reindex | no-op reindex | one-file add | index size | worker peak RSS |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| corpus | docs | full reindex | no-op reindex | one-file add | shown after | index size "
+             "| worker peak RSS |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for scale, r in results["scales"].items():
         ri, h = r.get("reindex") or {}, r.get("http") or {}
         lines.append(f"| {scale} | {ri.get('docs', '–')} | "
                      + (f"{ri['docs_per_s']} docs/s ({ri['full_s']} s)" if ri else "–")
-                     + f" | {ri.get('noop_s', '–')} s | {ri.get('one_file_add_s', '–')} s | "
+                     + f" | {ri.get('noop_s', '–')} s | {ri.get('one_file_add_s', '–')} s "
+                     + f"| {ri.get('show_new_file_s', '–')} s | "
                      + f"{ri.get('index_mb', '–')} MB | {h.get('worker_peak_rss_mb', '–')} MB |"
                      + (f" (without persons: {ri['full_no_persons_s']} s)" if "full_no_persons_s" in ri else ""))
     lines += ["", "| corpus | first-time queries p50 / p95 / p99 / max | plain Whoosh p50 / p95 | p95 ratio "

@@ -11,10 +11,11 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 
 from indexer import store, writer
+from indexer.sources import discover
 from indexer.writer import ReindexBusy, reindex
 from search.engine import Engine
 from search.params import SearchRequest
-from tests.conftest import ROOT, write_jsonl
+from tests.conftest import CORPUS_5K, ROOT, needs_shared, write_jsonl
 from web import create_app
 
 
@@ -156,3 +157,21 @@ def test_an_index_from_another_version_is_refused_by_the_server_and_rebuilt_by_r
     assert summary.full and summary.added == 2 and summary.failed == []
     assert any("another version" in w for w in summary.warnings)
     assert ids(index_dir, "Stoltenberg") == ["000_bc95917e9b30098b", "002_ad6fdf2ba060e34e"]
+
+
+@needs_shared
+def test_a_big_jsonl_file_parsed_in_parts_gives_what_one_process_gives(tmp_path):
+    """The 36k corpus is one file: its records are parsed by several processes, in runs of
+    lines; documents, their order and the problems reported (with line numbers) are the same."""
+    lines = CORPUS_5K.read_text(encoding="utf-8").split("\n")
+    lines.insert(1234, "{not json")
+    lines.insert(2345, '{"id": "no-text"}')
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines), encoding="utf-8")
+    assert big.stat().st_size >= writer.PARALLEL_MIN_BYTES and len(lines) > 2 * writer.PART_LINES
+    seeds, _ = discover([tmp_path])
+    (seed, docs, problems, error), = writer._parse_all(seeds, 2, True)
+    (_, alone, alone_problems, alone_error), = writer._parse_all(seeds, 1, True)
+    assert error is alone_error is None
+    assert problems == alone_problems and len(problems) == 2 and "big.jsonl:1235: invalid JSON" in problems[0]
+    assert docs == alone and len(docs) == len(lines) - 3
