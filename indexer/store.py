@@ -31,6 +31,36 @@ def open_generation(generation: Path):
     return FileStorage(str(generation), supports_mmap=False).open_index()
 
 
+def read_columns(generation: Path, ix, names: tuple[str, ...]) -> tuple[list[int], dict[str, list]]:
+    """The live documents' numbers and their values of these columns, in document order,
+    as `reader.column_reader` gives them. Through mmap: a column file is then copied in
+    one piece (a few MB), where reading through the file costs a seek and a read per
+    value (36k documents x 12 columns: 1 s CPU)."""
+    from whoosh.columns import EmptyColumnReader
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.reading import OverlayStorage
+
+    storage = FileStorage(str(generation), readonly=True)
+    docnums: list[int] = []
+    values: dict[str, list] = {name: [] for name in names}
+    base = 0
+    for segment in ix._segments():
+        files = OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound() else storage
+        perdoc = segment.codec().per_document_reader(files, segment)
+        count = segment.doc_count_all()
+        live = [d for d in range(count) if not segment.is_deleted(d)]
+        docnums.extend(base + d for d in live)
+        for name in names:
+            field = ix.schema[name]
+            column = (perdoc.column_reader(name, field.column_type) if perdoc.has_column(name)
+                      else EmptyColumnReader(field.column_type.default_value(False), count))
+            every = list(map(field.from_column_value, column))
+            values[name].extend(every[d] for d in live)
+        perdoc.close()
+        base += count
+    return docnums, values
+
+
 def default_index_dir() -> Path:
     return Path(os.environ.get("VIGIE_INDEX", "index"))
 

@@ -131,22 +131,18 @@ class Indexed:
     sources: list[str]
 
 
-def _read_state(ix) -> dict[str, Indexed]:
-    """Every live document's columns, read sequentially (twice as fast as one lookup per document)."""
+def _read_state(generation: Path, ix) -> dict[str, Indexed]:
+    """Every live document's columns (read whole, not one lookup per document)."""
     names = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "minhash", "date_key", "story",
              "first_indexed", "source_raw", "facet_source")
-    with ix.reader() as reader:
-        columns = [list(reader.column_reader(name)) for name in names]
-        deleted = reader.is_deleted if reader.has_deletions() else None
-        return {
-            doc_id: Indexed(n, path, digest.decode(), _split(raw), _split(persons),
-                            stories.Member(doc_id, text_key, minhash, date, story.decode()), first_indexed,
-                            _split(sources_raw), _split(sources))
-            for n, (doc_id, path, digest, raw, persons, text_key, minhash, date, story, first_indexed,
-                    sources_raw, sources)
-            in enumerate(zip(*columns))
-            if deleted is None or not deleted(n)
-        }
+    docnums, columns = store.read_columns(generation, ix, names)
+    return {
+        doc_id: Indexed(n, path, digest.decode(), _split(raw), _split(persons),
+                        stories.Member(doc_id, text_key, minhash, date, story.decode()), first_indexed,
+                        _split(sources_raw), _split(sources))
+        for n, doc_id, path, digest, raw, persons, text_key, minhash, date, story, first_indexed, sources_raw, sources
+        in zip(docnums, *(columns[name] for name in names))
+    }
 
 
 def _files(state: dict[str, Indexed]) -> dict[str, tuple[str, list[str]]]:
@@ -371,7 +367,7 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
         summary.unchanged = sum(count for _, _, count in recorded.files.values())
         return _finish(summary, started, live)
 
-    previous = _read_state(live_ix) if live_ix else {}
+    previous = _read_state(live, live_ix) if live_ix else {}
     state = {} if summary.full else previous
     files = _files(state)
 

@@ -21,7 +21,9 @@ API and fails when an upgrade changes those internals.
 """
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from functools import reduce
 
 import numpy as np
@@ -37,17 +39,43 @@ POSTINGS_CACHE_BYTES = 64 * 2**20
 PHRASE_CACHE_SIZE = 128  # phrase masks: matching then scoring a request checks each phrase once
 
 
+# (segment, field) document-frequency tables kept across generations: a one-file add
+# leaves the big segments as they were, so the next generation opens without reading
+# their terms again (1.9 s CPU of 2.9 at 36k). A segment never changes once written.
+SEGMENT_DF_TABLES = 48
+_segment_df: OrderedDict[tuple, dict[str, int]] = OrderedDict()
+_segment_df_lock = threading.Lock()
+
+
 def doc_frequencies(reader, fieldname: str) -> dict[str, int]:
-    """Document frequency of every term of a field.
+    """Document frequency of every term of a field (a new dict).
 
     Read segment by segment: the multi-segment reader merges term infos term by
     term, about ten times slower at 36k documents.
     """
     df: dict[str, int] = {}
     for segment, _ in reader.leaf_readers():
-        for term, info in segment.iter_field(fieldname):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            df[text] = df.get(text, 0) + info.doc_frequency()
+        for text, n in _segment_frequencies(segment, fieldname).items():
+            df[text] = df.get(text, 0) + n
+    return df
+
+
+def _segment_frequencies(segment, fieldname: str) -> dict[str, int]:
+    """One segment's table, remembered (bounded) by segment id and size."""
+    key = (segment.segment().segment_id(), segment.doc_count_all(), fieldname)
+    with _segment_df_lock:
+        found = _segment_df.get(key)
+        if found is not None:
+            _segment_df.move_to_end(key)
+            return found
+    df: dict[str, int] = {}
+    for term, info in segment.iter_field(fieldname):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        df[text] = df.get(text, 0) + info.doc_frequency()
+    with _segment_df_lock:
+        _segment_df[key] = df
+        while len(_segment_df) > SEGMENT_DF_TABLES:
+            _segment_df.popitem(last=False)
     return df
 
 
