@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     engine = Engine(Path(app.config["VIGIE_INDEX"]), budget_ms=app.config.get("VIGIE_TIME_BUDGET_MS"),
-                    synonyms=Path(app.config["VIGIE_SYNONYMS"]))
+                    synonyms=Path(app.config["VIGIE_SYNONYMS"]), answers=app.config.get("VIGIE_RESULT_CACHE"))
     app.extensions["vigie_engine"] = engine
     if app.config.get("VIGIE_WARM_UP", True):
         threading.Thread(target=engine.warm_up, name="vigie-warm-up", daemon=True).start()
