@@ -76,7 +76,10 @@ _X_PLURALS = frozenset(
 )
 
 
-@lru_cache(maxsize=None)
+WORD_CACHE_SIZE = 2**18  # per cache: above the 36k corpus's vocabulary, bounded whatever queries bring
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def fold(word: str) -> str:
     """Lower-case, ASCII-fold (œ→oe, É→e) and normalise apostrophes of one word."""
     return unidecode(word.translate(_APOS_TABLE).lower())
@@ -102,7 +105,7 @@ def singular(folded: str) -> str:
 _INFLECTIONS = ("s", "e", "es", "x")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def stem(folded: str) -> str:
     """Snowball French stem of an already folded word, the same for its number and gender.
 
@@ -125,7 +128,7 @@ def stem(folded: str) -> str:
     return result
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def normalise(surface: str, stemming: bool, stops: bool) -> str | None:
     """Index term for one surface word, or None for a stop word."""
     word = fold(surface)

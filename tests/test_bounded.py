@@ -120,3 +120,15 @@ def test_results_cache_is_bounded_and_hands_out_copies():
     cache.put(("d",), {"results": [4], "approximate": True})
     assert cache.get(("d",)) is None
     assert ResultsCache(0).get(("a",)) is None
+
+
+def test_the_analysers_word_caches_are_bounded():
+    """Queries bring words the index never saw: the per-word caches stay bounded."""
+    from indexer import french
+
+    for cached in (french.fold, french.stem, french.normalise):
+        assert cached.cache_info().maxsize == french.WORD_CACHE_SIZE
+    before = french.stem.cache_info().currsize
+    for i in range(2_000):
+        french.normalise(f"motinconnu{i}x", True, True)
+    assert french.stem.cache_info().currsize <= min(french.WORD_CACHE_SIZE, before + 2_000)
