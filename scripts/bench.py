@@ -417,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp) / (scale or "index")
             work.mkdir()
             results["scales"][label] = run_scale(args, scale, work)
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+            # After each size: a long run that fails at 180k keeps the smaller sizes' figures.
+            args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     text = table(results)
     print(text)
     if args.readme:
