@@ -360,7 +360,7 @@ class Engine:
             try:
                 return self._ranked(gen, parsed, final, end, tiered, budget, view)[start:end]
             except Unsupported:
-                return self._whoosh_ranked(gen, parsed, view.mask(final), matched, end, tiered)[start:end]
+                return self._whoosh_ranked(gen, parsed, final, matched, end, tiered, view)[start:end]
         docnums = np.flatnonzero(final)
         keys = gen.facets.date_key[docnums]
         oldest_first = req.sort == "date"
@@ -371,21 +371,35 @@ class Engine:
         return [(int(d), None) for d in view.collapse(docnums[order])[start:end]]
 
     @staticmethod
-    def _whoosh_ranked(gen: Generation, parsed: ParsedQuery, final, matched, end: int, tiered) -> list:
-        """Top `end` (docnum, score) ranked by Whoosh (phrases, prefixes…), tier after tier."""
+    def _whoosh_ranked(gen: Generation, parsed: ParsedQuery, final, matched, end: int, tiered, view: View) -> list:
+        """Top `end` (docnum, score) ranked by Whoosh (phrases, prefixes…), one per group of the
+        collapse view: each group's best-ranked document. Whoosh ranks every version, and more hits
+        are asked for until `end` groups are found or none are left."""
+        limit = end
+        while True:
+            found = Engine._whoosh_hits(gen, parsed, final, matched, limit, tiered)
+            firsts = view.first_positions(np.array([d for d, _ in found], dtype=np.int64))
+            kept = [found[i] for i in np.arange(len(found))[firsts]]
+            if len(kept) >= end or len(found) < limit:  # fewer hits than asked: all of them
+                return kept[:end]
+            limit *= 2
+
+    @staticmethod
+    def _whoosh_hits(gen: Generation, parsed: ParsedQuery, final, matched, limit: int, tiered) -> list:
+        """Top `limit` (docnum, score) of the documents of `final` ranked by Whoosh, tier after tier."""
         if tiered is None:
             narrowed = not np.array_equal(final, matched)
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
             return [(hit.docnum, hit.score)
-                    for hit in gen.searcher.search(parsed.ranking, limit=end, filter=allowed, terms=False)]
+                    for hit in gen.searcher.search(parsed.ranking, limit=limit, filter=allowed, terms=False)]
         q = ranking_query(tiered)
         if parsed.proximity is not None:
             q = wq.AndMaybe(q, parsed.proximity)
         found: list = []
         for tier in range(tiered.allowed + 1):
             docs = np.flatnonzero(final & (tiered.missing == tier))
-            if len(docs) and len(found) < end:
-                hits = gen.searcher.search(q, limit=end - len(found), filter=set(docs.tolist()), terms=False)
+            if len(docs) and len(found) < limit:
+                hits = gen.searcher.search(q, limit=limit - len(found), filter=set(docs.tolist()), terms=False)
                 found.extend((hit.docnum, hit.score) for hit in hits)
         return found
 
