@@ -4,11 +4,14 @@ Two documents with the same normalised text (case, accents, punctuation and
 spacing aside) are copies of one article: they share a `text_key`. Versions of
 one story (a wire update, a rewrite of the same dispatch) share much of their
 wording: each document gets a MinHash signature of its word shingles
-(datasketch), and a new document joins the story of the most similar document
-already indexed, found through LSH, when their estimated Jaccard similarity is
-high and the story began within a few days. Signatures are kept in a column of
-the index, so an incremental reindex places new files without recomputing the
-corpus; existing documents never change story.
+(datasketch) and the words of its lead (its first sentence, where a rewrite of
+one dispatch keeps the facts while changing the wording elsewhere). A new
+document joins the story of the most similar document already indexed, found
+through LSH, when the share of the shorter text's shingles found in the other
+(containment) plus half the overlap of their leads is high and the story began
+within a day. Signatures are kept in a column of the index, so an incremental
+reindex places new files without recomputing the corpus; existing documents
+never change story.
 """
 from __future__ import annotations
 
@@ -27,11 +30,16 @@ SHINGLE_WORDS = 3
 LSH_THRESHOLD = 0.2  # candidates from LSH (recall), then verified against SAME_STORY
 # datasketch's MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM) bands (a test checks them).
 BANDS, ROWS = 28, 2
-# Estimated Jaccard of shingles from which two texts are one story, and the days within
-# which a story's versions follow its first one (scripts/eval_stories.py --sweep).
-SAME_STORY = 0.35
+# Similarity (containment of shingles + LEAD_WEIGHT x Jaccard of lead words) from which two
+# texts are one story, and the days within which a story's versions follow its first one
+# (scripts/story_experiment.py, scripts/eval_stories.py --sweep).
+SAME_STORY = 0.85
+LEAD_WEIGHT = 0.5
 WINDOW_DAYS = 1
+LEAD_MIN_LETTERS = 4  # shorter words (articles, prepositions) say nothing of the facts
+LEAD_PREFIX = 5  # a lead word is its first letters: "annoncé" and "annonce" are one word
 _WORD = re.compile(r"\w+")
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SIGNATURE_DTYPE = np.dtype("<u4")
 _SCHEME = "affine32"  # datasketch's default: 32-bit hash values
 
@@ -46,12 +54,59 @@ def text_key(words: list[str]) -> bytes:
     return hashlib.blake2b(" ".join(words).encode(), digest_size=16).digest()
 
 
-def signature(words: list[str]) -> bytes:
-    """MinHash signature of the text's word shingles, as bytes for a column."""
+def lead_words(text: str) -> set[str]:
+    """The words of a text's first sentence that carry its facts (names, numbers, verbs),
+    cut to their first letters so that inflections match."""
+    first = _FIRST_SENTENCE.split(text.strip(), maxsplit=1)[0]
+    return {w[:LEAD_PREFIX] for w in normalised_words(first) if len(w) >= LEAD_MIN_LETTERS or w.isdigit()}
+
+
+def signature(words: list[str], lead: set[str]) -> bytes:
+    """The text's story signature, as bytes for a column: the MinHash of its word shingles,
+    their number, then the sorted hashes of its lead words."""
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
     mh = _minhash_class()(num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations())
+    from datasketch.hashfunc import sha1_hash32  # datasketch is loaded by now (_minhash_class)
+
     mh.update_batch(list(shingles))
-    return mh.hashvalues.astype(_SIGNATURE_DTYPE).tobytes()
+    hashed = sorted({sha1_hash32(w.encode()) for w in lead})
+    return np.concatenate([mh.hashvalues, [len(shingles)], hashed]).astype(_SIGNATURE_DTYPE).tobytes()
+
+
+def hashvalues(raw: bytes) -> np.ndarray:
+    """The MinHash values of a signature's bytes (what LSH bands)."""
+    return np.frombuffer(raw, dtype=_SIGNATURE_DTYPE, count=NUM_PERM)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A story signature read back from its bytes."""
+
+    hashvalues: np.ndarray
+    shingles: int  # 0 when unknown (a signature written before the count was kept)
+    lead: frozenset[int]
+
+    @classmethod
+    def read(cls, raw: bytes) -> "Signature":
+        values = np.frombuffer(raw, dtype=_SIGNATURE_DTYPE)
+        return cls(values[:NUM_PERM], int(values[NUM_PERM]) if len(values) > NUM_PERM else 0,
+                   frozenset(values[NUM_PERM + 1:].tolist()))
+
+    def jaccard(self, other: "Signature") -> float:
+        """Estimated Jaccard of the two shingle sets, as datasketch's MinHash.jaccard computes it."""
+        return np.count_nonzero(self.hashvalues == other.hashvalues) / NUM_PERM
+
+    def similarity(self, other: "Signature") -> float:
+        """Containment of the shorter text's shingles in the other (estimated from the
+        Jaccard and the two counts) plus LEAD_WEIGHT x the Jaccard of the lead words."""
+        jaccard = self.jaccard(other)
+        if self.shingles and other.shingles:
+            shared = jaccard * (self.shingles + other.shingles) / (1 + jaccard)
+            contained = min(1.0, shared / min(self.shingles, other.shingles))
+        else:
+            contained = jaccard  # its lower bound
+        union = len(self.lead | other.lead)
+        return contained + LEAD_WEIGHT * (len(self.lead & other.lead) / union if union else 0.0)
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +139,7 @@ def fingerprint(doc) -> None:
     words = normalised_words(doc.text)  # once: folding is half the cost
     doc.section = section(doc.url)
     doc.text_key = text_key(words)
-    doc.signature = signature(words)
+    doc.signature = signature(words, lead_words(doc.text))
 
 
 def day_of_key(key: int) -> int | None:
@@ -154,7 +209,9 @@ class Stories:
     def __init__(self, indexed: list[Member], adding: int = 0):
         self.ids = [m.id for m in indexed]
         self.story_of = [m.story for m in indexed]
-        kept = np.frombuffer(b"".join(m.signature for m in indexed), dtype=_SIGNATURE_DTYPE)
+        self.signatures = [m.signature for m in indexed]  # read back for candidates only
+        kept = np.frombuffer(b"".join(m.signature[:NUM_PERM * _SIGNATURE_DTYPE.itemsize] for m in indexed),
+                             dtype=_SIGNATURE_DTYPE)
         self.matrix = np.empty((len(indexed) + adding, NUM_PERM), dtype=_SIGNATURE_DTYPE)
         self.matrix[:len(indexed)] = kept.reshape(len(indexed), NUM_PERM)
         self.table = _BandTable(self.matrix[:len(indexed)])
@@ -184,13 +241,13 @@ class Stories:
                      == sig[:BANDS * ROWS].reshape(BANDS, ROWS)).all(axis=2).any(axis=1)
         return rows[same_band], sigs[same_band]
 
-    def _best(self, sig: np.ndarray, bands: list[bytes], day: int | None) -> str | None:
+    def _best(self, member: Member, bands: list[bytes]) -> str | None:
         """The story of the most similar candidate within the window (ties: the smallest id)."""
-        rows, sigs = self._candidates(sig, bands)
-        # Estimated Jaccard as datasketch's MinHash.jaccard computes it.
-        similarity = np.count_nonzero(sigs == sig, axis=1).astype(np.float64) / np.float64(NUM_PERM)
-        eligible = [(sim, row) for row, sim in zip(rows.tolist(), similarity.tolist())
-                    if sim >= SAME_STORY and self._within_window(self.story_of[row], day)]
+        own = Signature.read(member.signature)
+        rows, _ = self._candidates(own.hashvalues, bands)
+        scored = ((own.similarity(Signature.read(self.signatures[row])), row) for row in rows.tolist())
+        eligible = [(sim, row) for sim, row in scored
+                    if sim >= SAME_STORY and self._within_window(self.story_of[row], member.day)]
         if not eligible:
             return None
         top = max(sim for sim, _ in eligible)
@@ -198,11 +255,11 @@ class Stories:
 
     def assign(self, member: Member) -> str:
         """The story of a new document (its own id when it starts one); records it."""
-        sig = np.frombuffer(member.signature, dtype=_SIGNATURE_DTYPE)
+        sig = hashvalues(member.signature)
         bands = [sig[b * ROWS:(b + 1) * ROWS].tobytes() for b in range(BANDS)]
         story = self.by_text.get(member.text_key)
         if story is None:
-            story = self._best(sig, bands, member.day)
+            story = self._best(member, bands)
         member.story = story or member.id
         row = len(self.ids)
         if row == len(self.matrix):  # more than announced: grow
@@ -210,6 +267,7 @@ class Stories:
         self.matrix[row] = sig
         self.ids.append(member.id)
         self.story_of.append(member.story)
+        self.signatures.append(member.signature)
         for b, band in enumerate(bands):
             self.buckets[b].setdefault(band, []).append(row)
         self._record(member)

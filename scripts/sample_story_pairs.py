@@ -21,7 +21,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from indexer import stories
@@ -31,7 +30,7 @@ SEED = 12
 
 
 def _minhash(raw: bytes) -> LeanMinHash:
-    return LeanMinHash(seed=1, hashvalues=np.frombuffer(raw, dtype="<u4"), scheme="affine32")
+    return LeanMinHash(seed=1, hashvalues=stories.hashvalues(raw), scheme="affine32")
 
 
 def main() -> None:
@@ -39,7 +38,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus/orangesum-full.jsonl.gz"))
     args = parser.parse_args()
     recs = [json.loads(line) for line in gzip.open(args.corpus, "rt", encoding="utf-8")]
-    sigs = [_minhash(stories.signature(stories.normalised_words(r["text"]))) for r in recs]
+    sigs = [_minhash(stories.signature(stories.normalised_words(r["text"]), set())) for r in recs]
     lsh = MinHashLSH(threshold=0.2, num_perm=stories.NUM_PERM)
     pairs = []
     for i, mh in enumerate(sigs):
