@@ -2,7 +2,8 @@
 
 A generation (searcher, facet arrays, typo vocabulary) is opened once and
 replaced when a reindex swaps in a new index or commits to the live one; the
-check costs a readlink and a directory listing, at most once a second.
+check costs a readlink and a directory listing, at most four times a second
+(RELOAD_CHECK_SECONDS: a file added shows soon after its reindex ends).
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from search.tiers import Tiers, ranking_query, tiers, word_clauses
 
 log = logging.getLogger(__name__)
 
-RELOAD_CHECK_SECONDS = 1.0
+RELOAD_CHECK_SECONDS = 0.25
 PERSON_FACET_SIZE = 20
 SOURCE_FACET_SIZE = 30
 SIMILAR_COUNT = 5

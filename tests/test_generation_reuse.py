@@ -57,3 +57,16 @@ def test_document_frequencies_of_the_next_generation_equal_whooshs(tmp_path):
                     for t in reader.lexicon(fieldname)}
         assert doc_frequencies(reader, fieldname) == expected
     assert doc_frequencies(reader, "body")["terrestr"] == 10 and "spatial" in doc_frequencies(reader, "body")
+
+
+def test_field_lengths_of_the_next_generation_equal_whooshs(tmp_path):
+    """The lengths BM25F reads, kept per segment across generations, are Whoosh's for every document."""
+    from search.matching import field_lengths
+
+    index_dir, before = _index_with_deletions(tmp_path)
+    after = Generation.open(store.current_dir(index_dir))
+    reader = after.searcher.reader()
+    for fieldname in ("title", "lead", "body", "person"):
+        expected = [reader.doc_field_length(d, fieldname, 0) for d in range(reader.doc_count_all())]
+        assert field_lengths(reader, fieldname).tolist() == expected
+        assert after.evaluator.lengths[fieldname].tolist() == expected
