@@ -99,6 +99,10 @@ def main() -> None:
     missing = {i for a, b, _ in gold for i in (a, b)} - story_of.keys()
     if missing:
         sys.exit(f"{len(missing)} gold documents are not in the index (is it the 36k corpus?)")
+    bare = sum(1 for m in docs if not stories.Signature.read(m.signature).shingles)
+    if bare:
+        print(f"warning: {bare} signatures were written before leads were kept (compared by Jaccard alone); "
+              f"rebuild the index with reindex.py --full to measure the current method", file=sys.stderr)
     in_copies, in_stories = shares(docs)
     print(f"{len(gold)} pairs ({sum(s for *_, s in gold)} same story): {report(gold, story_of)}")
     print(f"{len(docs)} documents: {in_copies:.1%} in groups of copies, {in_stories:.1%} in stories of 2+ articles, "
