@@ -365,6 +365,8 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     recorded = None if summary.full else filestate.load(live, live_ix.latest_generation())
     if recorded is not None and _nothing_changed(recorded, stats, aliases_hash):
         summary.unchanged = sum(count for _, _, count in recorded.files.values())
+        # An index written before the postings arrays existed gets them now (a few stats when it has them).
+        postings.write_missing(live, live_ix, workers)
         return _finish(summary, started, live)
 
     previous = _read_state(live, live_ix) if live_ix else {}

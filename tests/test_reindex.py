@@ -175,3 +175,25 @@ def test_a_big_jsonl_file_parsed_in_parts_gives_what_one_process_gives(tmp_path)
     assert error is alone_error is None
     assert problems == alone_problems and len(problems) == 2 and "big.jsonl:1235: invalid JSON" in problems[0]
     assert docs == alone and len(docs) == len(lines) - 3
+
+
+def test_a_no_op_reindex_writes_missing_postings_arrays_and_nothing_else(seeds_copy, tmp_path):
+    """An index from before the postings arrays (indexer/postings.py) gets them at its next
+    reindex, even when no file changed; with them present a no-op writes nothing."""
+    import shutil
+
+    from indexer import postings
+
+    index_dir = tmp_path / "ix"
+    reindex([seeds_copy], index_dir)
+    arrays = store.current_dir(index_dir) / postings.DIRNAME
+    written = {p.relative_to(arrays): p.read_bytes() for p in arrays.rglob("*") if p.is_file()}
+    before = ids(index_dir, "OTAN")
+    shutil.rmtree(arrays)
+    summary = reindex([seeds_copy], index_dir)
+    assert (summary.added, summary.updated, summary.relabelled) == (0, 0, 0)
+    assert {p.relative_to(arrays): p.read_bytes() for p in arrays.rglob("*") if p.is_file()} == written
+    size = store.size_bytes(store.current_dir(index_dir))
+    reindex([seeds_copy], index_dir)
+    assert store.size_bytes(store.current_dir(index_dir)) == size
+    assert ids(index_dir, "OTAN") == before and before
