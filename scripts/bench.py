@@ -25,13 +25,11 @@ records five times with new ids, written to a temporary folder):
 from __future__ import annotations
 
 import argparse
-import gzip
 import http.client
 import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts.bench_queries import generate  # noqa: E402
+from scripts.corpus import records  # noqa: E402
 
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"
@@ -61,14 +60,6 @@ def summary(values: list[float]) -> dict:
 
 
 # -- corpora -------------------------------------------------------------------
-def _records(corpus: Path):
-    opener = gzip.open if corpus.suffix == ".gz" else open
-    with opener(corpus, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
-
-
 def make_corpus(corpus: Path, scale: str, folder: Path) -> Path:
     """The corpus file for one size, in `folder` (36k: the corpus itself)."""
     size = SIZES[scale]
@@ -78,11 +69,11 @@ def make_corpus(corpus: Path, scale: str, folder: Path) -> Path:
     with open(out, "w", encoding="utf-8") as f:
         if scale == "180k":
             for copy in range(size):
-                for record in _records(corpus):
+                for record in records(corpus):
                     record["id"] = f"{record['id']}-c{copy}"
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            for n, record in enumerate(_records(corpus)):
+            for n, record in enumerate(records(corpus)):
                 if n >= size:
                     break
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")

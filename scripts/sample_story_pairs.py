@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import gzip
 import json
 import random
 import re
@@ -24,6 +23,7 @@ from pathlib import Path
 from datasketch import LeanMinHash, MinHashLSH
 
 from indexer import stories
+from scripts.corpus import records
 
 BINS = [(0.05, 0.15, 25), (0.15, 0.25, 30), (0.25, 0.35, 30), (0.35, 0.5, 25), (0.5, 0.75, 15), (0.75, 1.01, 10)]
 SEED = 12
@@ -37,7 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus/orangesum-full.jsonl.gz"))
     args = parser.parse_args()
-    recs = [json.loads(line) for line in gzip.open(args.corpus, "rt", encoding="utf-8")]
+    recs = list(records(args.corpus))
     sigs = [_minhash(stories.signature(stories.normalised_words(r["text"]), set())) for r in recs]
     lsh = MinHashLSH(threshold=0.2, num_perm=stories.NUM_PERM)
     pairs = []

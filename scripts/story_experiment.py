@@ -13,8 +13,6 @@ keep the pairs that share a document together (scripts/eval_stories.py, `halves`
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import sys
 import time
@@ -30,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from indexer import stories  # noqa: E402
 from indexer.metadata import date_key  # noqa: E402
+from scripts.corpus import records  # noqa: E402
 from eval_stories import GOLD, halves, read_gold  # noqa: E402  (this folder is on sys.path)
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "orangesum-full.jsonl.gz"
@@ -64,7 +63,7 @@ def _content(words: list[str]) -> frozenset[str]:
 def load(corpus: Path) -> tuple[list[Doc], float]:
     """The corpus's documents with their signatures, and the ms of CPU per document that
     indexer.stories.fingerprint's signature takes."""
-    recs = [json.loads(line) for line in gzip.open(corpus, "rt", encoding="utf-8")]
+    recs = list(records(corpus))
     docs, spent = [], 0.0
     for r in recs:
         start = time.process_time()

@@ -20,8 +20,6 @@ the index sees them: folded, stemmed), to check that every form occurs.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -30,6 +28,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from indexer.french import STOP_WORDS, analyze, fold, stem
+from scripts.corpus import records
 from search.synonyms import Synonyms
 
 _WORD = re.compile(r"[^\W\d_]{5,}")
@@ -37,14 +36,6 @@ _DEFINED = re.compile(r"((?:[\w'’-]+\s+){1,8}?)\((\w{2,8})\)")
 _VOWELS = re.compile(r"[aeiouy]+")
 NAME_SHARE = 0.8  # a word written capitalised this often is a name
 MAX_TOGETHER = 0.2  # share of the rarer spelling's articles that also have the other
-
-
-def records(path: Path):
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
 
 
 def skeleton(word: str) -> str:

@@ -242,7 +242,6 @@ class Engine:
 
     def _search(self, gen: Generation, req: SearchRequest) -> dict:
         budget = Budget(self.budget_ms)  # from here: the first request may have waited for the index to open
-        facets = gen.facets
         reader = gen.searcher.reader()
         sel = self.selection(gen, req)
         parsed, matched, all_words, tiered = sel.parsed, sel.matched, sel.all_words, sel.tiered

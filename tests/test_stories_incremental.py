@@ -4,7 +4,6 @@ them the stories a full rebuild gives them."""
 import json
 from pathlib import Path
 
-import pytest
 from datasketch import LeanMinHash, MinHashLSH
 from whoosh import index as whoosh_index
 
