@@ -8,8 +8,9 @@ arrays read once per index generation. The formulas are Whoosh's own (BM25F
 with per-field B, idf = log(N / (df + 1)) + 1, byte-encoded field lengths), so
 scores are the ones Whoosh would give. Phrases are matched in two steps: the
 numpy AND of their words gives the candidates (within the documents the
-filters leave), Whoosh's phrase matcher checks positions on those only; their
-score is their words' (what Whoosh's span matcher gives). Prefixes arrive
+filters leave), then positions are checked on those only (search/positions.py,
+Whoosh's SpanNear2 rule); their score is their words' (what Whoosh's span
+matcher gives). Prefixes arrive
 expanded into words (search/expand.py). Other queries fall back to Whoosh.
 
 Postings come from the arrays the indexer writes beside each segment for
@@ -21,9 +22,7 @@ API and fails when an upgrade changes those internals.
 """
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import reduce
 
@@ -32,6 +31,7 @@ from whoosh import query
 from whoosh.query.spans import SpanNear2
 
 from indexer.postings import SegmentPostings, blocks
+from search.lru import LRU
 from search.positions import near_docs
 
 # Postings remembered per generation, in bytes (int32 ids + float32 term frequencies:
@@ -47,21 +47,14 @@ class SegmentMemo:
     written; its deletions are applied by the caller."""
 
     def __init__(self, entries: int):
-        self.entries = entries
-        self._kept: OrderedDict[tuple, object] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept = LRU(entries)
 
     def get(self, segment, what: str, compute: Callable):
         key = (segment.segment().segment_id(), segment.doc_count_all(), what)
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-        found = compute(segment)
-        with self._lock:
-            self._kept[key] = found
-            while len(self._kept) > self.entries:
-                self._kept.popitem(last=False)
+        found = self._kept.get(key)
+        if found is None:
+            found = compute(segment)
+            self._kept.put(key, found)
         return found
 
 

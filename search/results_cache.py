@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import copy
 import os
-import threading
-from collections import OrderedDict
 from dataclasses import fields
+
+from search.lru import LRU
 
 DEFAULT_ENTRIES = 512
 ENTRIES_SETTING = "VIGIE_RESULT_CACHE"  # help: answers remembered per worker and index generation (0: none)
@@ -34,24 +34,13 @@ class ResultsCache:
     """A bounded LRU of answers; each caller gets its own copy."""
 
     def __init__(self, entries: int):
-        self.entries = entries
-        self._answers: OrderedDict[tuple, dict] = OrderedDict()
-        self._lock = threading.Lock()
+        self._answers = LRU(entries)
 
     def get(self, key: tuple) -> dict | None:
-        with self._lock:
-            found = self._answers.get(key)
-            if found is None:
-                return None
-            self._answers.move_to_end(key)
-        return copy.deepcopy(found)
+        found = self._answers.get(key)
+        return None if found is None else copy.deepcopy(found)
 
     def put(self, key: tuple, answer: dict) -> None:
-        if self.entries <= 0 or answer.get("approximate"):
+        if self._answers.entries <= 0 or answer.get("approximate"):
             return
-        kept = copy.deepcopy(answer)
-        with self._lock:
-            self._answers[key] = kept
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.entries:
-                self._answers.popitem(last=False)
+        self._answers.put(key, copy.deepcopy(answer))
