@@ -347,7 +347,7 @@ class Engine:
         """Documents missing one word of a plain query of several words, unless `match=all`."""
         if req.match != "most":
             return None
-        names_person = bool(gen.person_names.named([w for w, _, _ in query_words(parsed.text)]))
+        names_person = bool(Engine._named_persons(gen, parsed))
         clauses = word_clauses(parsed.query, parsed.text, with_all, names_person)
         return tiers(clauses, gen.evaluator.mask, gen.facets.live) if clauses else None
 
@@ -427,9 +427,14 @@ class Engine:
         return sorted(top.items(), key=lambda ds: (tier_of[ds[0]], -ds[1], ds[0]))[:end]
 
     @staticmethod
+    def _named_persons(gen: Generation, parsed: ParsedQuery) -> list[int]:
+        """Ordinals of the person values the query's words name (search/person_rank.py)."""
+        return gen.person_names.named([w for w, _, _ in query_words(parsed.text)])
+
+    @staticmethod
     def _person_bonus(gen: Generation, parsed: ParsedQuery, docnums: np.ndarray, scores: np.ndarray):
         """Articles with the persons the query's words name rank higher (search/person_rank.py)."""
-        named = gen.person_names.named([w for w, _, _ in query_words(parsed.text)])
+        named = Engine._named_persons(gen, parsed)
         person = gen.facets.person
         return person_rank.bonus(named, lambda o: person.docs_with([person.values[o]], gen.facets.doc_count),
                                  docnums, scores)
