@@ -196,10 +196,15 @@ def _parse_all(seeds: list[SeedFile], workers: int, persons: bool) -> Iterable:
             if seed.rel not in big:
                 pending.append(seed)
                 continue
-            yield from pool.map(parse, pending, chunksize=16) if len(pending) >= PARALLEL_MIN_FILES else map(parse, pending)
+            yield from _parse_files(pool, parse, pending)
             pending = []
             yield _parse_in_parts(pool, seed, persons)
-        yield from pool.map(parse, pending, chunksize=16) if len(pending) >= PARALLEL_MIN_FILES else map(parse, pending)
+        yield from _parse_files(pool, parse, pending)
+
+
+def _parse_files(pool: ProcessPoolExecutor, parse: Callable, seeds: list[SeedFile]) -> Iterable:
+    """Small files: in the pool when there are enough of them to pay for it."""
+    return pool.map(parse, seeds, chunksize=16) if len(seeds) >= PARALLEL_MIN_FILES else map(parse, seeds)
 
 
 def _parse_in_parts(pool: ProcessPoolExecutor, seed: SeedFile, persons: bool) -> tuple:
