@@ -8,7 +8,10 @@ articles. Every step is cached per surface form.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -58,11 +61,32 @@ toujours tres très trop vers via voici voila voilà
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    """Snowball's French stemmer, imported on first use: importing nltk takes 0.4 s, which a
-    reindex that finds nothing to do (or a process that only opens the schema) need not pay."""
-    from nltk.stem.snowball import FrenchStemmer
+    """Snowball's French stemmer, imported on first use: a reindex that finds nothing to do
+    (or a process that only opens the schema) need not pay for nltk.
+
+    nltk's package import also loads scipy when it is installed (0.5 s of a one-file add),
+    for collocation and alignment statistics Vigie never uses; each of those modules does
+    without scipy when it is missing, so scipy is hidden while nltk loads."""
+    with _hidden("scipy"):
+        from nltk.stem.snowball import FrenchStemmer
 
     return FrenchStemmer()
+
+
+@contextmanager
+def _hidden(name: str) -> Iterator[None]:
+    """Module `name` (and its submodules not loaded yet) cannot be imported inside the block
+    (Python's sys.modules[name] = None rule); outside it nothing has changed."""
+    missing = object()
+    loaded = sys.modules.get(name, missing)
+    sys.modules[name] = None
+    try:
+        yield
+    finally:
+        if loaded is missing:
+            del sys.modules[name]
+        else:
+            sys.modules[name] = loaded
 
 # Bumped whenever the terms produced for a word change: an index written with
 # another version is rebuilt in full (see indexer.schema.compatible).
