@@ -33,7 +33,7 @@ BANDS, ROWS = 28, 2
 # Similarity (containment of shingles + LEAD_WEIGHT x Jaccard of lead words) from which two
 # texts are one story, and the days within which a story's versions follow its first one
 # (scripts/story_experiment.py, scripts/eval_stories.py --sweep).
-SAME_STORY = 0.85
+SAME_STORY = 0.8
 LEAD_WEIGHT = 0.5
 WINDOW_DAYS = 1
 LEAD_MIN_LETTERS = 4  # shorter words (articles, prepositions) say nothing of the facts

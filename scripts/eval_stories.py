@@ -7,7 +7,8 @@ Prints pair precision and recall of "same story" (two documents are predicted
 to be one story when the index gave them the same story), and the share of the
 corpus in groups of copies and in stories of several articles, on all pairs and
 on each half of a fixed split (halves A and B: the method was chosen on one and
-checked on the other, scripts/story_experiment.py). `--sweep` re-assigns stories
+checked on the other, scripts/story_experiment.py), and on each sample (sample 2 was
+drawn and labelled after the method was chosen on sample 1). `--sweep` re-assigns stories
 from the signatures kept in the index (no text re-read) for several similarity
 thresholds and windows.
 """
@@ -29,12 +30,14 @@ from indexer import store, stories  # noqa: E402
 GOLD = ROOT / "tests" / "data" / "stories-gold.tsv"
 
 
-def read_gold(path: Path) -> list[tuple[str, str, bool]]:
+def read_gold(path: Path, sample: int | None = None) -> list[tuple[str, str, bool]]:
+    """The labelled pairs, all of them or those of one sample (the fourth column)."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            a, b, label = line.split("\t")
-            rows.append((a, b, label == "1"))
+            a, b, label, drawn = line.split("\t")
+            if sample is None or int(drawn) == sample:
+                rows.append((a, b, label == "1"))
     return rows
 
 
@@ -105,6 +108,9 @@ def main() -> None:
               f"rebuild the index with reindex.py --full to measure the current method", file=sys.stderr)
     in_copies, in_stories = shares(docs)
     print(f"{len(gold)} pairs ({sum(s for *_, s in gold)} same story): {report(gold, story_of)}")
+    for sample in (1, 2):
+        part = read_gold(args.gold, sample)
+        print(f"  sample {sample}, {len(part)} pairs: {report(part, story_of)}")
     print(f"{len(docs)} documents: {in_copies:.1%} in groups of copies, {in_stories:.1%} in stories of 2+ articles, "
           f"{len(set(story_of.values()))} stories")
     if args.sweep:
