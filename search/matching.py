@@ -261,7 +261,7 @@ class QueryEvaluator:
                             within.copy())
         docnums = np.flatnonzero(candidates)
         try:
-            found = near_docs(self.reader, q.fieldname, list(q.words), docnums, q.slop, ordered=True)
+            found = near_docs(self.reader, self.arrays, q.fieldname, list(q.words), docnums, q.slop, ordered=True)
         except AttributeError:  # another codec: Whoosh's own matcher, document by document
             found = np.fromiter(matching_docs(self.searcher, q, docnums), np.int64)
         return self._ids_mask(found)
@@ -274,7 +274,7 @@ class QueryEvaluator:
         if isinstance(q, SpanNear2) and terms and all(isinstance(t, query.Term) for t in terms) \
                 and len({t.fieldname for t in terms}) == 1 and terms[0].fieldname in self.lengths:
             try:
-                found = near_docs(self.reader, terms[0].fieldname, [t.text for t in terms],
+                found = near_docs(self.reader, self.arrays, terms[0].fieldname, [t.text for t in terms],
                                   np.asarray(docnums, dtype=np.int64), q.slop, q.ordered, q.mindist)
             except AttributeError:
                 found = None

@@ -1,18 +1,23 @@
-"""Phrase and proximity checks on chosen documents, from decoded positions.
+"""Phrase and proximity checks on chosen documents, from their words' positions.
 
 Whoosh's span matchers cost about half a millisecond per document in Python
 objects; a phrase's candidates (the documents with all its words) number in
-the thousands. Here the positions of each word are decoded only for the
-candidate documents, straight from the W3 codec's posting blocks (blocks
-without a candidate are skipped unread), and the span rule of Whoosh's
-`SpanNear2` (`_get_spans`) is applied to plain integers. Part of the
+the thousands. Here the positions of a frequent word come from the arrays
+the indexer copies beside each segment (indexer/postings.py), those of a
+rarer word are decoded only for the candidate documents, straight from the
+W3 codec's posting blocks (blocks without a candidate are skipped unread).
+An exact phrase is then a few array operations; other spans apply the rule
+of Whoosh's `SpanNear2` (`_get_spans`) to plain integers. Part of the
 boundary around Whoosh internals (see search/matching.py; parity tested).
 """
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import chain
 
 import numpy as np
+
+from indexer.postings import SegmentPostings
 
 
 def _segment_positions(segment, fieldname: str, text: str, wanted: list[int]) -> dict[int, list[int]]:
@@ -43,22 +48,54 @@ def _segment_positions(segment, fieldname: str, text: str, wanted: list[int]) ->
     return found
 
 
-def _consecutive(positions: list[list[int]]) -> bool:
-    """An exact phrase (SpanNear2 with slop 1, ordered, mindist 1): each word
-    right after the one before, somewhere."""
-    ends = set(positions[0])
-    for word in positions[1:]:
-        ends = {p for p in word if p - 1 in ends}
-        if not ends:
-            return False
-    return True
+def _copied_positions(arrays: SegmentPostings, fieldname: str, text: str,
+                      wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(document, position) pairs of a copied term in the documents `wanted`
+    (sorted, segment-local); None for a term without copied positions."""
+    found = arrays.term_positions(fieldname, text)
+    if found is None:
+        return None
+    ids, bounds, positions = found
+    at = np.searchsorted(ids, wanted)
+    inside = at < len(ids)
+    at = at[inside][ids[at[inside]] == wanted[inside]]  # the wanted documents having the term
+    lengths = bounds[at + 1] - bounds[at]
+    # The indices of each chosen posting's positions, run after run.
+    starts = np.repeat(bounds[at] - np.cumsum(lengths) + lengths, lengths)
+    picked = starts + np.arange(len(starts))
+    return np.repeat(ids[at].astype(np.int64), lengths), positions[picked].astype(np.int64)
+
+
+def _word_positions(segment, arrays: SegmentPostings | None, fieldname: str, text: str,
+                    wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(document, position) pairs of a term in the documents `wanted`, documents ascending."""
+    found = _copied_positions(arrays, fieldname, text, wanted) if arrays is not None else None
+    if found is not None:
+        return found
+    by_doc = _segment_positions(segment, fieldname, text, wanted.tolist())
+    docs = np.repeat(np.fromiter(by_doc, np.int64, len(by_doc)), [len(p) for p in by_doc.values()])
+    return docs, np.fromiter(chain.from_iterable(by_doc.values()), np.int64, len(docs))
+
+
+def _phrase_docs(pairs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Documents where each word stands right after the one before (an exact
+    phrase: SpanNear2 with slop 1, ordered, mindist 1), on (document, position)
+    pairs encoded as one integer each."""
+    ends = (pairs[0][0] << 32) + pairs[0][1]
+    for docs, positions in pairs[1:]:
+        ends = np.intersect1d(ends + 1, (docs << 32) + positions)
+    return np.unique(ends >> 32)
+
+
+def _by_doc(docs: np.ndarray, positions: np.ndarray) -> dict[int, list[int]]:
+    """(document, position) pairs grouped by document."""
+    cuts = np.flatnonzero(np.diff(docs)) + 1
+    return {int(d[0]): p.tolist() for d, p in zip(np.split(docs, cuts), np.split(positions, cuts)) if len(d)}
 
 
 def _near(positions: list[list[int]], slop: int, ordered: bool, mindist: int) -> bool:
     """Whoosh's SpanNear2 rule on the positions of each word: spans grow word
     by word, each next word within `slop` of the span so far."""
-    if slop == 1 and ordered and mindist == 1:
-        return _consecutive(positions)
     aspans = sorted({(p, p) for p in positions[0]})
     for word in positions[1:]:
         if not aspans:
@@ -87,22 +124,26 @@ def _near(positions: list[list[int]], slop: int, ordered: bool, mindist: int) ->
     return bool(aspans)
 
 
-def near_docs(reader, fieldname: str, words: list[str], docnums: np.ndarray, slop: int, ordered: bool,
+def near_docs(reader, arrays, fieldname: str, words: list[str], docnums: np.ndarray, slop: int, ordered: bool,
               mindist: int = 1) -> np.ndarray:
-    """The documents among sorted `docnums` (each holding every word) where the
-    words stand as SpanNear2(slop, ordered, mindist) requires.
+    """The documents among sorted `docnums` where the words stand as
+    SpanNear2(slop, ordered, mindist) requires; `arrays`: the generation's
+    SegmentArrays (search/matching.py).
 
     Raises AttributeError for a codec without W3 posting blocks."""
-    out: list[int] = []
+    docnums = np.asarray(docnums, dtype=np.int64)
+    out: list[np.ndarray] = []
     for segment, offset in reader.leaf_readers():
-        local = [int(d) - offset for d in docnums if offset <= d < offset + segment.doc_count_all()]
-        if not local:
+        local = docnums[(docnums >= offset) & (docnums < offset + segment.doc_count_all())] - offset
+        if not len(local) or any((fieldname, w) not in segment for w in words):
             continue
-        if any((fieldname, w) not in segment for w in words):
+        copied = arrays.of(segment)
+        pairs = [_word_positions(segment, copied, fieldname, w, local) for w in words]
+        if slop == 1 and ordered and mindist == 1:
+            out.append(_phrase_docs(pairs) + offset)
             continue
-        per_word = [_segment_positions(segment, fieldname, w, local) for w in words]
-        for d in local:
-            lists = [p.get(d) for p in per_word]
-            if all(lists) and _near(lists, slop, ordered, mindist):
-                out.append(d + offset)
-    return np.asarray(out, dtype=np.int64)
+        per_word = [_by_doc(docs, positions) for docs, positions in pairs]
+        found = [d for d in local.tolist() if all(d in p for p in per_word)
+                 and _near([p[d] for p in per_word], slop, ordered, mindist)]
+        out.append(np.asarray(found, dtype=np.int64) + offset)
+    return np.concatenate(out) if out else np.empty(0, np.int64)

@@ -196,6 +196,30 @@ def test_postings_arrays_equal_whooshs_postings(gen):
     assert checked > 50
 
 
+def test_positions_arrays_equal_whooshs_positions(gen):
+    """The positions the indexer copied for frequent terms (what phrases are
+    checked on) are Whoosh's public positions of each posting, in every text
+    field: none falls back to decoding Whoosh's blocks."""
+    reader = gen.searcher.reader()
+    rng = random.Random(6)
+    checked = 0
+    for segment, _ in reader.leaf_readers():
+        arrays = postings.SegmentPostings.load(gen.path, segment.segment().segment_id())
+        for fieldname in TEXT_FIELDS:
+            for text in arrays.terms[fieldname]:
+                found = arrays.term_positions(fieldname, text)
+                assert found is not None, (fieldname, text)
+                if checked > 100 and rng.random() > 0.03:  # a sample of a big index
+                    continue
+                ids, bounds, positions = found
+                mine = {int(d): positions[bounds[k]:bounds[k + 1]].tolist() for k, d in enumerate(ids)
+                        if not segment.is_deleted(int(d))}
+                theirs = dict(segment.postings(fieldname, text).items_as("positions"))
+                assert mine == theirs, (fieldname, text)
+                checked += 1
+    assert checked > 50
+
+
 def test_forward_index_equals_analysing_the_stored_body(gen):
     """The body terms the feedback reads from the forward index are those the
     analyser gives for the document's stored body."""

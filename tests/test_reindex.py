@@ -193,6 +193,10 @@ def test_a_no_op_reindex_writes_missing_postings_arrays_and_nothing_else(seeds_c
     summary = reindex([seeds_copy], index_dir)
     assert (summary.added, summary.updated, summary.relabelled) == (0, 0, 0)
     assert {p.relative_to(arrays): p.read_bytes() for p in arrays.rglob("*") if p.is_file()} == written
+    for folder in arrays.iterdir():  # arrays written before the positions were copied
+        (folder / "positions.npy").unlink()
+    reindex([seeds_copy], index_dir)
+    assert {p.relative_to(arrays): p.read_bytes() for p in arrays.rglob("*") if p.is_file()} == written
     size = store.size_bytes(store.current_dir(index_dir))
     reindex([seeds_copy], index_dir)
     assert store.size_bytes(store.current_dir(index_dir)) == size
