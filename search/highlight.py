@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from indexer.french import normalise
-from search.snippets import _FOLD, _word_starts
+from search.snippets import _word_starts, fold_in_place
 
 
 def mark_paragraphs(text: str, terms: frozenset[str], first_id: str = "") -> tuple[list[str], int]:
@@ -22,7 +22,7 @@ def mark_paragraphs(text: str, terms: frozenset[str], first_id: str = "") -> tup
     pattern = _word_starts(terms)
     out, count = [], 0
     for para in paragraphs:
-        folded = para.lower().translate(_FOLD)
+        folded = fold_in_place(para)
         parts, last = [], 0
         for m in pattern.finditer(folded):
             if normalise(para[m.start() : m.end()], True, True) not in terms:

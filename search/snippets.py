@@ -26,18 +26,27 @@ class MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
 
-def _one_to_one_folding() -> dict[int, str]:
+def _one_to_one_folding() -> dict[str, str]:
     """Accented Latin letters → their base letter, one character for one, so
     offsets in the folded text are offsets in the original."""
     table = {}
     for code in range(0xC0, 0x250):
         folded = unidecode(chr(code)).lower()
         if len(folded) == 1 and folded.isalpha():
-            table[code] = folded
+            table[chr(code)] = folded
     return table
 
 
 _FOLD = _one_to_one_folding()
+_FOLDED = re.compile("[%s]" % "".join(map(re.escape, _FOLD)))
+
+
+def fold_in_place(text: str) -> str:
+    """`text` lower-cased and unaccented, each character at its offset.
+
+    A substitution of the accented letters only: `str.translate` looks every
+    character up in its table, twice as slow on French text."""
+    return _FOLDED.sub(lambda m: _FOLD[m.group()], text.lower())
 
 
 @lru_cache(maxsize=1024)
@@ -61,7 +70,7 @@ def densest_window(text: str, terms: frozenset[str], size: int = WINDOW_CHARS) -
     """
     if not terms:
         return None
-    folded = text.lower().translate(_FOLD)
+    folded = fold_in_place(text)
     hits = []
     for m in _word_starts(terms).finditer(folded):
         term = normalise(text[m.start() : m.end()], True, True)

@@ -95,11 +95,10 @@ def surface_forms(texts: list[str], folded: set[str]) -> dict[str, str]:
     as articles spell them, not as the index stores them."""
     seen: dict[str, Counter] = {}
     for text in texts:
-        for match in WORD_RE.finditer(text):
-            word = match.group()
+        for word, count in Counter(WORD_RE.findall(text)).items():  # each distinct word folded once
             key = fold(word)
             if key in folded:
-                seen.setdefault(key, Counter())[word] += 1
+                seen.setdefault(key, Counter())[word] += count
     return {
         key: max(forms.items(), key=lambda wc: (wc[1], wc[0].islower(), wc[0]))[0]
         for key, forms in seen.items()

@@ -102,6 +102,16 @@ def test_snippet_marks_stemmed_and_folded_matches_and_escapes_the_rest(client):
     assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
 
 
+def test_snippet_folding_keeps_every_character_at_its_offset():
+    """Snippets and document marks find words in a folded copy of the text and
+    cut the original at the same offsets: folding never changes a length."""
+    from search.snippets import fold_in_place
+
+    every = "".join(map(chr, range(0x10000)))
+    assert all(len(fold_in_place(c)) == len(c.lower()) for c in every)
+    assert fold_in_place("Défense européenne À Brégançon, Œuvre") == "defense europeenne a bregancon, œuvre"
+
+
 def test_sort_by_date_both_ways_unknown_last(client):
     newest = [r["id"] for r in search(client, q="", sort="-date", per_page=100)["results"]]
     oldest = [r["id"] for r in search(client, q="", sort="date", per_page=100)["results"]]
