@@ -66,15 +66,16 @@ class SourceAliases:
 
 
 def build_mapping(per_doc: Iterable[list[str]], aliases: SourceAliases) -> dict[str, str]:
-    """Key of a raw source value -> canonical display, over the whole corpus."""
+    """Key of a raw source value -> canonical display, over the whole corpus (each distinct
+    list of values read once: 36k documents have 579)."""
     docs: dict[str, Counter] = defaultdict(Counter)  # final key -> spelling -> documents
     keys: set[str] = set()
-    for values in per_doc:
+    for values, count in Counter(map(tuple, per_doc)).items():
         for spelling in {strip_prefix(v) for v in values}:
             k = key(spelling)
             if k:
                 keys.add(k)
-                docs[aliases.resolve(k)][spelling] += 1
+                docs[aliases.resolve(k)][spelling] += count
     # An alias's target is spelt as the analyst wrote it.
     chosen = {}
     for target in sorted(aliases.merge.values()):

@@ -15,16 +15,17 @@ SAMPLE = 400  # records of the 5k corpus
 
 # The kept documents name Stoltenberg by his surname alone and once in full: too few full
 # names to merge the surname (person_merge.MIN_DOCS); the added file's full name merges it.
+# They spell BFMTV two ways, once each (the tie gives "BFM TV"); the added file's spelling wins.
 RECORDS = [
     {"id": "k1", "title": "Réunion à Bruxelles", "source": "Source : Le Monde", "date": "2023-06-15",
      "text": "Selon l'Otan, M. Stoltenberg a réuni les ministres de la défense à Bruxelles."},
-    {"id": "k2", "title": "Sommet de Vilnius", "source": "le monde", "date": "2023-07-11",
+    {"id": "k2", "title": "Sommet de Vilnius", "source": "BFMTV", "date": "2023-07-11",
      "text": "Le secrétaire général Jens Stoltenberg a ouvert le sommet de Vilnius en Lituanie."},
-    {"id": "k3", "title": "Frégates en Méditerranée", "source": "Le Monde", "date": "2023-07-12",
+    {"id": "k3", "title": "Frégates en Méditerranée", "source": "BFM TV", "date": "2023-07-12",
      "text": "La frégate Aquitaine a quitté Toulon. Florence Parly a salué l'équipage."},
 ]
 ADDED = ("Un article ajouté\n\nJens Stoltenberg (selon Reuters) 13 juillet 2023\n\n"
-         "La frégate a quitté Toulon ce matin, selon Reuters. Jens Stoltenberg a salué l'équipage. zorglubesque\n")
+         "(BFMTV) - La frégate a quitté Toulon ce matin. Jens Stoltenberg a salué l'équipage. zorglubesque\n")
 
 
 def contents(index_dir) -> dict:
@@ -66,8 +67,9 @@ def _write_records(records):
 
 def test_an_added_file_that_relabels_kept_documents_gives_the_full_rebuilds_index(tmp_path):
     incremental, full, summary = _add_and_rebuild(tmp_path, _write_records(RECORDS))
-    assert summary.relabelled >= 1  # the kept surname-only document now says "Jens Stoltenberg"
+    assert summary.relabelled == 3  # k1 (its person), k2 and k3 (their source)
     assert "Jens Stoltenberg" in full["docs"]["k1"][0]["persons"]
+    assert full["docs"]["k3"][0]["sources"] == ["BFMTV"]
     assert incremental == full
 
 
