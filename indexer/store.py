@@ -48,14 +48,15 @@ def read_columns(generation: Path, ix, names: tuple[str, ...]) -> tuple[list[int
         files = OverlayStorage(segment.open_compound_file(storage), storage) if segment.is_compound() else storage
         perdoc = segment.codec().per_document_reader(files, segment)
         count = segment.doc_count_all()
-        live = [d for d in range(count) if not segment.is_deleted(d)]
+        deletions = segment.has_deletions()
+        live = [d for d in range(count) if not segment.is_deleted(d)] if deletions else range(count)
         docnums.extend(base + d for d in live)
         for name in names:
             field = ix.schema[name]
             column = (perdoc.column_reader(name, field.column_type) if perdoc.has_column(name)
                       else EmptyColumnReader(field.column_type.default_value(False), count))
             every = list(map(field.from_column_value, column))
-            values[name].extend(every[d] for d in live)
+            values[name].extend([every[d] for d in live] if deletions else every)
         perdoc.close()
         base += count
     return docnums, values
