@@ -92,9 +92,13 @@ class SegmentPostings:
         folder = generation / DIRNAME / segment_id
         try:
             index = json.loads((folder / TERMS_FILE).read_text(encoding="utf-8"))
-            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS if name != "positions"}
         except (OSError, ValueError):
             return None
+        # Arrays written before the positions were copied are still searched (none of
+        # their spans holds positions) until the next reindex writes them again.
+        positions = folder / "positions.npy"
+        arrays["positions"] = np.load(positions, mmap_mode="r") if positions.exists() else np.empty(0, np.uint16)
         forward = Forward(index["body_terms"], arrays["body_df"], arrays["fwd_starts"], arrays["fwd_terms"],
                           arrays["fwd_counts"])
         return cls(index["postings"], arrays["ids"], arrays["weights"], arrays["positions"], forward)

@@ -1,4 +1,5 @@
 """scripts/reindex.py: incremental by content hash, atomic rebuilds, one at a time."""
+import json
 import os
 import signal
 import subprocess
@@ -193,8 +194,15 @@ def test_a_no_op_reindex_writes_missing_postings_arrays_and_nothing_else(seeds_c
     summary = reindex([seeds_copy], index_dir)
     assert (summary.added, summary.updated, summary.relabelled) == (0, 0, 0)
     assert {p.relative_to(arrays): p.read_bytes() for p in arrays.rglob("*") if p.is_file()} == written
-    for folder in arrays.iterdir():  # arrays written before the positions were copied
+    phrase = ids(index_dir, '"plans de défense"')
+    for folder in arrays.iterdir():  # arrays written before the positions were copied: still searched
         (folder / "positions.npy").unlink()
+        spans = json.loads((folder / postings.TERMS_FILE).read_text(encoding="utf-8"))["postings"]
+        spans = {f: {t: span[:2] for t, span in terms.items()} for f, terms in spans.items()}
+        index = json.loads((folder / postings.TERMS_FILE).read_text(encoding="utf-8")) | {"postings": spans}
+        (folder / postings.TERMS_FILE).write_text(json.dumps(index), encoding="utf-8")
+        assert postings.SegmentPostings.load(store.current_dir(index_dir), folder.name) is not None
+    assert ids(index_dir, '"plans de défense"') == phrase and phrase
     reindex([seeds_copy], index_dir)
     assert {p.relative_to(arrays): p.read_bytes() for p in arrays.rglob("*") if p.is_file()} == written
     size = store.size_bytes(store.current_dir(index_dir))
