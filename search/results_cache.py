@@ -6,11 +6,14 @@ depends only on the request, the generation and the synonyms in force, so
 it is kept (bounded, least recently used first out) in the generation that
 computed it and dropped with it. Approximate answers (a stage skipped for
 time, search/budget.py) are not kept: the next asking gets the full one.
+Answers are kept pickled: a copy for each caller costs a fifth of a deep
+copy, and a kept answer is one object for the garbage collector to walk,
+not hundreds.
 """
 from __future__ import annotations
 
-import copy
 import os
+import pickle
 from dataclasses import fields
 
 from search.lru import LRU
@@ -38,9 +41,9 @@ class ResultsCache:
 
     def get(self, key: tuple) -> dict | None:
         found = self._answers.get(key)
-        return None if found is None else copy.deepcopy(found)
+        return None if found is None else pickle.loads(found)
 
     def put(self, key: tuple, answer: dict) -> None:
         if self._answers.entries <= 0 or answer.get("approximate"):
             return
-        self._answers.put(key, copy.deepcopy(answer))
+        self._answers.put(key, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
