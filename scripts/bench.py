@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -51,7 +52,6 @@ SIZES = {"5k": 5_000, "36k": None, "180k": 5}  # records kept; 180k: the corpus 
 # What times each in-process query, Vigie's and plain Whoosh's alike (--clock): wall
 # time, or this process's CPU time, which other jobs on a shared machine disturb less.
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
-query_clock = CLOCKS["wall"]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -149,7 +149,7 @@ def _shown_after(client, since: float) -> float | None:
 
 
 # -- search, in process --------------------------------------------------------
-def bench_vigie(index_dir: Path, queries: list[dict], extra: dict | None = None) -> dict:
+def bench_vigie(index_dir: Path, queries: list[dict], clock: Callable[[], float], extra: dict | None = None) -> dict:
     """Each query the first time through the JSON API of a fresh app; `extra`: parameters added to each."""
     from web import create_app
 
@@ -160,9 +160,9 @@ def bench_vigie(index_dir: Path, queries: list[dict], extra: dict | None = None)
     by_kind: dict[str, list[float]] = {}
     slowest, approximate = [], 0
     for item in queries:
-        started = query_clock()
+        started = clock()
         resp = client.get("/api/search", query_string=item["params"] | (extra or {}))
-        ms = (query_clock() - started) * 1000
+        ms = (clock() - started) * 1000
         assert resp.status_code == 200, (item, resp.get_data(as_text=True)[:300])
         approximate += bool(resp.get_json().get("approximate"))
         times.append(ms)
@@ -173,7 +173,7 @@ def bench_vigie(index_dir: Path, queries: list[dict], extra: dict | None = None)
             "approximate": approximate, "slowest": [{"ms": round(ms, 1), "params": p} for ms, p in slowest[:8]]}
 
 
-def bench_whoosh(index_dir: Path, queries: list[dict]) -> dict:
+def bench_whoosh(index_dir: Path, queries: list[dict], clock: Callable[[], float]) -> dict:
     """The same queries through Whoosh's own API, as a plain Whoosh app would run them
     (but the hostile wildcards, which take it seconds to minutes each)."""
     from whoosh import index as whoosh_index
@@ -194,7 +194,7 @@ def bench_whoosh(index_dir: Path, queries: list[dict]) -> dict:
             if item["kind"] == "wildcard":  # seconds to minutes each in plain Whoosh (issue 9): left out
                 continue
             p = item["params"]
-            started = query_clock()
+            started = clock()
             q = parser.parse(p["q"])
             filters = []
             if "source" in p:
@@ -208,7 +208,7 @@ def bench_whoosh(index_dir: Path, queries: list[dict]) -> dict:
                                         groupedby=["facet_source", "facet_person"], **kwargs)
             for hit in page:
                 hit.highlights("body")
-            times.append((query_clock() - started) * 1000)
+            times.append((clock() - started) * 1000)
     return summary(times)
 
 
@@ -370,11 +370,12 @@ def run_scale(args, scale: str | None, work: Path) -> dict:
         print(f"[{scale}] {result['reindex']}", flush=True)
     queries = generate(index_dir, count=args.queries, seed=args.seed)
     print(f"[{scale}] {len(queries)} queries: Vigie …", flush=True)
-    result["vigie"] = bench_vigie(index_dir, queries)
-    result["vigie_story"] = bench_vigie(index_dir, queries, {"collapse": "story"})  # issue 12: collapsed by story
+    clock = CLOCKS[args.clock]
+    result["vigie"] = bench_vigie(index_dir, queries, clock)
+    result["vigie_story"] = bench_vigie(index_dir, queries, clock, {"collapse": "story"})  # issue 12: collapsed by story
     print(f"[{scale}] {result['vigie']['first_time']}; collapse=story {result['vigie_story']['first_time']}; "
           "plain Whoosh …", flush=True)
-    result["whoosh"] = bench_whoosh(index_dir, queries)
+    result["whoosh"] = bench_whoosh(index_dir, queries, clock)
     print(f"[{scale}] whoosh {result['whoosh']}", flush=True)
     if args.http_seconds > 0:
         result["http"] = bench_http(index_dir, queries, args.http_seconds, args.clients, args.workers)
@@ -403,8 +404,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=Path("bench-results.json"), help="where to write the results")
     parser.add_argument("--readme", action="store_true", help="rewrite the README's benchmark table")
     args = parser.parse_args(argv)
-    global query_clock
-    query_clock = CLOCKS[args.clock]
     if not args.index and (not args.corpus or not args.corpus.exists()):
         parser.error("give --corpus (an existing file) or --index")
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
