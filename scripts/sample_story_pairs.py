@@ -1,7 +1,7 @@
 """How tests/data/stories-gold.tsv was sampled (the labels were then set by hand).
 
     python scripts/sample_story_pairs.py [--corpus ../shared/corpus/orangesum-full.jsonl.gz] > pairs.jsonl
-    python scripts/sample_story_pairs.py --seed 13 --exclude tests/data/stories-gold.tsv > more.jsonl
+    python scripts/sample_story_pairs.py --seed 13 --exclude tests/data/stories-gold.tsv --exclude-sample 1 > more.jsonl
 
 Pairs of the 36k corpus, stratified by estimated shingle similarity (the
 signatures of indexer.stories; LSH candidates at a 0.2 threshold): 25 in [0.05, 0.15), 30 in [0.15, 0.25), 30 in [0.25, 0.35), 25 in
@@ -25,6 +25,7 @@ from datasketch import LeanMinHash, MinHashLSH
 
 from indexer import stories
 from scripts.corpus import records
+from scripts.eval_stories import read_gold
 
 BINS = [(0.05, 0.15, 25), (0.15, 0.25, 30), (0.25, 0.35, 30), (0.35, 0.5, 25), (0.5, 0.75, 15), (0.75, 1.01, 10)]
 SEED = 12
@@ -34,20 +35,15 @@ def _minhash(raw: bytes) -> LeanMinHash:
     return LeanMinHash(seed=1, hashvalues=stories.hashvalues(raw), scheme="affine32")
 
 
-def _gold_pairs(path: Path) -> set[frozenset[str]]:
-    """The id pairs of a gold TSV, so that a second sample draws new pairs only."""
-    lines = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    return {frozenset(parts[:2]) for parts in lines}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus/orangesum-full.jsonl.gz"))
     parser.add_argument("--seed", type=int, default=SEED, help="12 drew the first 158 pairs, 13 the second sample")
     parser.add_argument("--exclude", type=Path, help="a gold TSV whose pairs are not drawn again")
+    parser.add_argument("--exclude-sample", type=int, help="only that sample's pairs of --exclude (1 redraws sample 2)")
     args = parser.parse_args()
     recs = list(records(args.corpus))
-    excluded = _gold_pairs(args.exclude) if args.exclude else set()
+    excluded = {frozenset((a, b)) for a, b, _ in read_gold(args.exclude, args.exclude_sample)} if args.exclude else set()
     sigs = [_minhash(stories.signature(stories.normalised_words(r["text"]), set())) for r in recs]
     lsh = MinHashLSH(threshold=0.2, num_perm=stories.NUM_PERM)
     pairs = []
