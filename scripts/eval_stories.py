@@ -107,20 +107,22 @@ def main() -> None:
         print(f"warning: {bare} signatures were written before leads were kept (compared by Jaccard alone); "
               f"rebuild the index with reindex.py --full to measure the current method", file=sys.stderr)
     in_copies, in_stories = shares(docs)
+    samples = {n: read_gold(args.gold, n) for n in (1, 2)}
     print(f"{len(gold)} pairs ({sum(s for *_, s in gold)} same story): {report(gold, story_of)}")
-    for sample in (1, 2):
-        part = read_gold(args.gold, sample)
-        print(f"  sample {sample}, {len(part)} pairs: {report(part, story_of)}")
+    for n, part in samples.items():
+        print(f"  sample {n}, {len(part)} pairs: {report(part, story_of)}")
     print(f"{len(docs)} documents: {in_copies:.1%} in groups of copies, {in_stories:.1%} in stories of 2+ articles, "
           f"{len(set(story_of.values()))} stories")
     if args.sweep:
         default = (stories.SAME_STORY, stories.WINDOW_DAYS)
-        for threshold in (0.75, 0.8, 0.85, 0.9, 0.95):
+        for threshold in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
             for window in (1, 2, 3):
                 stories.SAME_STORY, stories.WINDOW_DAYS = threshold, window
                 fresh = [stories.Member(m.id, m.text_key, m.signature, m.date_key) for m in docs]
                 stories.assign_all([], fresh)
-                print(f"  same_story {threshold:.2f} window {window} d: {report(gold, {m.id: m.story for m in fresh})}, "
+                swept = {m.id: m.story for m in fresh}
+                each = "; ".join(f"sample {n}: %.3f / %.3f" % scores(part, swept) for n, part in samples.items())
+                print(f"  same_story {threshold:.2f} window {window} d: {report(gold, swept)}; {each}; "
                       f"share {shares(fresh)[1]:.1%}")
         stories.SAME_STORY, stories.WINDOW_DAYS = default
 
