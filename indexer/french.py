@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 from unidecode import unidecode
 from whoosh.analysis import Token, Tokenizer
@@ -90,7 +91,7 @@ def _hidden(name: str) -> Iterator[None]:
 
 # Bumped whenever the terms produced for a word change: an index written with
 # another version is rebuilt in full (see indexer.schema.compatible).
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 
 # Nouns in -eu/-ou whose plural takes an x (French grammar's closed lists);
 # other words in -eux/-oux are singular (`dangereux`, `jaloux`).
@@ -129,8 +130,38 @@ def singular(folded: str) -> str:
 _INFLECTIONS = ("s", "e", "es", "x")
 
 
+SPLITS_FILE = Path(__file__).with_name("data") / "stem_splits.txt"
+
+
+def read_splits(path: Path) -> dict[str, list[str]]:
+    """A splits file: each line `stem: word word…` (folded, singular), `#` comments."""
+    splits: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            new, _, forms = line.partition(":")
+            splits[new.strip()] = forms.split()
+    return splits
+
+
+@lru_cache(maxsize=1)
+def _split_stems() -> dict[str, str]:
+    """Folded singular word -> its own stem, for the words Snowball gives the stem of an
+    unrelated word (`foyer` and `fois` both foi): indexer/data/stem_splits.txt, mined
+    from the corpus by scripts/stem_collisions.py and checked."""
+    return {form: new for new, forms in read_splits(SPLITS_FILE).items() for form in forms}
+
+
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def stem(folded: str) -> str:
+    """Index stem of an already folded word: Snowball's (below), unless the word is one
+    that Snowball confuses with an unrelated word (stem_splits.txt)."""
+    if folded.isdigit():
+        return folded
+    return _split_stems().get(singular(folded)) or snowball_stem(folded)
+
+
+def snowball_stem(folded: str) -> str:
     """Snowball French stem of an already folded word, the same for its number and gender.
 
     Stemming the folded form (not the accented one) is what makes `défense`

@@ -1,5 +1,5 @@
 """The shared French analyzer: what users type matches what articles say."""
-from indexer.french import analyze
+from indexer.french import SPLITS_FILE, analyze, fold, read_splits, singular, snowball_stem, stem
 
 
 def test_case_and_accents_do_not_matter():
@@ -66,3 +66,21 @@ def test_term_counts_are_the_counted_terms():
             "« frappe » répétée, États-Unis, aujourd'hui, et des stop words : le la les de.") * 3
     assert term_counts(text) == Counter(terms(text))
     assert term_counts("") == Counter()
+
+
+def test_words_snowball_confuses_get_their_own_stems():
+    # Snowball alone: foyer and fois → foi, loyer and loi → loi, Corse and Corée → cor, crise and cri → cri.
+    for a, b in [("foyer", "fois"), ("loyer", "loi"), ("Corse", "Corée"), ("crise", "cri"), ("année", "Anne"),
+                 ("Charlie", "Charles"), ("Parlement", "parler")]:
+        assert analyze(a) != analyze(b), (a, b)
+    for forms in [("foyer", "foyers"), ("crise", "crises"), ("Corse", "corses"), ("coupe", "coupées", "couper")]:
+        assert len({tuple(analyze(f)) for f in forms}) == 1, forms
+
+
+def test_every_split_changes_a_stem_once():
+    splits = read_splits(SPLITS_FILE)
+    forms = [f for fs in splits.values() for f in fs]
+    assert len(forms) == len(set(forms)) > 100
+    for new, fs in splits.items():
+        for form in fs:
+            assert form == singular(form) == fold(form) and snowball_stem(form) != new == stem(form), form
