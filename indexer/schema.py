@@ -50,7 +50,7 @@ def build_schema() -> fields.Schema:
         # Copies and stories (indexer.stories); when the document was first indexed (ms).
         text_key=fields.COLUMN(columns.VarBytesColumn()),
         story=fields.COLUMN(columns.VarBytesColumn()),
-        minhash=fields.COLUMN(columns.VarBytesColumn()),
+        story_signature=fields.COLUMN(columns.VarBytesColumn()),  # indexer.stories.signature
         first_indexed=fields.COLUMN(columns.NumericColumn("q", default=0)),
     )
 

@@ -109,7 +109,7 @@ def index_fields(doc: Document) -> dict:
         "date_key": date_key(doc.date),
         "text_key": doc.text_key,
         "story": doc.story.encode(),
-        "minhash": doc.signature,
+        "story_signature": doc.signature,
         "first_indexed": doc.first_indexed,
     }
 
@@ -135,15 +135,15 @@ class Indexed:
 
 def _read_state(generation: Path, ix) -> dict[str, Indexed]:
     """Every live document's columns (read whole, not one lookup per document)."""
-    names = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "minhash", "date_key", "story",
+    names = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "story_signature", "date_key", "story",
              "first_indexed", "source_raw", "facet_source")
     with _kept_from_the_collector():
         docnums, columns = store.read_columns(generation, ix, names)
         return {
             doc_id: Indexed(n, path, digest.decode(), _split(raw), _split(persons),
-                            stories.Member(doc_id, text_key, minhash, date, story.decode()), first_indexed,
+                            stories.Member(doc_id, text_key, signature, date, story.decode()), first_indexed,
                             _split(sources_raw), _split(sources))
-            for n, doc_id, path, digest, raw, persons, text_key, minhash, date, story, first_indexed, sources_raw,
+            for n, doc_id, path, digest, raw, persons, text_key, signature, date, story, first_indexed, sources_raw,
             sources in zip(docnums, *(columns[name] for name in names))
         }
 

@@ -44,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     recs = list(records(args.corpus))
     excluded = {frozenset((a, b)) for a, b, _ in read_gold(args.exclude, args.exclude_sample)} if args.exclude else set()
-    sigs = [_minhash(stories.signature(stories.normalised_words(r["text"]), set())) for r in recs]
+    sigs = [_minhash(stories.signature(stories.normalised_words(r["text"]), set(), set())) for r in recs]
     lsh = MinHashLSH(threshold=0.2, num_perm=stories.NUM_PERM)
     pairs = []
     for i, mh in enumerate(sigs):

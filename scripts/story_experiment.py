@@ -53,7 +53,7 @@ def _minhash5(words: list[str]) -> stories.Signature:
     shingles = {" ".join(words[i:i + 5]).encode() for i in range(max(1, len(words) - 4))}
     mh = MinHash(num_perm=stories.NUM_PERM, scheme="affine32")
     mh.update_batch(list(shingles))
-    return stories.Signature(mh.hashvalues.astype("<u4"), len(shingles), frozenset())
+    return stories.Signature(mh.hashvalues.astype("<u4"), len(shingles), frozenset(), frozenset())
 
 
 def _content(words: list[str]) -> frozenset[str]:
@@ -67,10 +67,9 @@ def load(corpus: Path) -> tuple[list[Doc], float]:
     docs, spent = [], 0.0
     for r in recs:
         start = time.process_time()
-        words = stories.normalised_words(r["text"])
-        raw = stories.signature(words, stories.lead_words(r["text"]))
-        key = stories.text_key(words)
+        key, raw = stories.keys(r["text"])
         spent += time.process_time() - start
+        words = stories.normalised_words(r["text"])
         paragraphs = [p for p in r["text"].split("\n\n") if p.strip()]
         names = frozenset(stories.normalised_words(" ".join(_NAME.findall(r["text"][:600]))))
         sig = stories.Signature.read(raw)

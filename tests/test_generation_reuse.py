@@ -10,7 +10,7 @@ from search.engine import Generation
 from search.matching import doc_frequencies
 from tests.conftest import write_jsonl
 
-NAMES = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "minhash", "date_key", "story",
+NAMES = ("id", "path", "file_hash", "person_raw", "facet_person", "text_key", "story_signature", "date_key", "story",
          "first_indexed", "source_raw", "facet_source")
 
 

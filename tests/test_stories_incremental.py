@@ -23,9 +23,7 @@ def _records(n: int) -> list[dict]:
 def _members(records: list[dict]) -> list[stories.Member]:
     out = []
     for r in records:
-        words = stories.normalised_words(r["text"])
-        out.append(stories.Member(r["id"], stories.text_key(words), stories.signature(words, stories.lead_words(r["text"])),
-                                   date_key(r.get("date"))))
+        out.append(stories.Member(r["id"], *stories.keys(r["text"]), date_key(r.get("date"))))
     return out
 
 
