@@ -91,7 +91,7 @@ def _hidden(name: str) -> Iterator[None]:
 
 # Bumped whenever the terms produced for a word change: an index written with
 # another version is rebuilt in full (see indexer.schema.compatible).
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 # Nouns in -eu/-ou whose plural takes an x (French grammar's closed lists);
 # other words in -eux/-oux are singular (`dangereux`, `jaloux`).
