@@ -3,13 +3,13 @@ from scripts.eval_relevance import evaluate
 from tests.conftest import SHARED, needs_shared
 
 
-# Gates just under what the ranking achieves on all 30 dev queries (nDCG@10 0.851,
-# recall@100 0.909, lowest kind topic 0.787; retyped: no accents +0.000, other number
-# +0.010, typos -0.067): they guard against regressions. The targets are in the quality issue.
-MIN_NDCG10 = 0.84
+# Gates just under what the ranking achieves on all 30 dev queries (nDCG@10 0.853,
+# recall@100 0.909, lowest kind topic 0.793; retyped: no accents +0.000, other number
+# +0.010, typos -0.055): they guard against regressions. The targets are in the quality issue.
+MIN_NDCG10 = 0.845
 MIN_RECALL100 = 0.90
-MIN_KIND_NDCG10 = 0.77
-MAX_TYPO_LOSS = 0.07
+MIN_KIND_NDCG10 = 0.78
+MAX_TYPO_LOSS = 0.06
 
 
 @needs_shared
