@@ -22,7 +22,7 @@ class Document:
     persons_raw: list[str] = field(default_factory=list)  # as this article names them
     section: str | None = None  # the site section of its URL (indexer.stories.section)
     text_key: bytes = b""  # equal for copies of one text (indexer.stories)
-    signature: bytes = b""  # story signature: MinHash of its shingles, their count, lead words (indexer.stories)
+    signature: bytes = b""  # story signature (indexer.stories.signature)
     story: str = ""  # id of the story's first version
     first_indexed: int = 0  # milliseconds since the epoch of the reindex run that first saw this id
 

@@ -45,6 +45,10 @@ LEAD_MIN_LETTERS = 4  # shorter words (articles, prepositions) say nothing of th
 LEAD_PREFIX = 5  # a lead word is its first letters: "annoncé" and "annonce" are one word
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Where a folded text's sentences end for their hashes: also after a closing quote (folded to
+# `"` or `>>`) and at every line break, so that an intertitle or a paragraph without a full stop
+# is not one hash with the next sentence.
+_SENTENCE_BREAK = re.compile(r'(?:(?<=[.!?])|(?<=[.!?]")|(?<=[.!?]>>))\s+|\s*\n\s*')
 _SIGNATURE_DTYPE = np.dtype("<u4")
 _SCHEME = "affine32"  # datasketch's default: 32-bit hash values
 
@@ -73,11 +77,11 @@ def lead_words(text: str) -> set[str]:
 
 def words_and_sentences(folded: str) -> tuple[list[str], set[int]]:
     """The words of a folded text (`fold`), and a 32-bit hash of the words of each of its
-    sentences longer than SENTENCE_MIN_CHARS (what two versions of one dispatch share word
-    for word), in one pass: no word spans a sentence end."""
+    sentences (or lines) longer than SENTENCE_MIN_CHARS: what two versions of one dispatch
+    share word for word. One pass: no word spans a sentence end."""
     words: list[str] = []
-    hashes = set()
-    for sentence in _SENTENCE_END.split(folded):
+    hashes: set[int] = set()
+    for sentence in _SENTENCE_BREAK.split(folded):
         found = _WORD.findall(sentence)
         words += found
         if len(sentence.strip()) > SENTENCE_MIN_CHARS:
@@ -114,6 +118,7 @@ class Signature:
 
     @classmethod
     def read(cls, raw: bytes) -> "Signature":
+        """The parts of `signature`'s bytes (the lead's count says where the sentences begin)."""
         values = np.frombuffer(raw, dtype=_SIGNATURE_DTYPE)
         shingles, leads = int(values[NUM_PERM]), int(values[NUM_PERM + 1])
         start = NUM_PERM + 2
@@ -170,7 +175,7 @@ def section(url: str | None) -> str | None:
     return parts[0].lower() if len(parts) > 1 else None
 
 
-def keys(text: str) -> tuple[bytes, bytes]:
+def story_keys(text: str) -> tuple[bytes, bytes]:
     """A text's `text_key` and story `signature`."""
     words, sentences = words_and_sentences(fold(text))  # folded once: folding is half the cost
     return text_key(words), signature(words, lead_words(text), sentences)
@@ -179,7 +184,7 @@ def keys(text: str) -> tuple[bytes, bytes]:
 def fingerprint(doc) -> None:
     """Fill a Document's section, text key and signature (in the parsing workers)."""
     doc.section = section(doc.url)
-    doc.text_key, doc.signature = keys(doc.text)
+    doc.text_key, doc.signature = story_keys(doc.text)
 
 
 def day_of_key(key: int) -> int | None:
@@ -283,7 +288,8 @@ class Stories:
         return rows[same_band], sigs[same_band]
 
     def _best(self, member: Member, bands: list[bytes]) -> str | None:
-        """The story of the most similar candidate within the window (ties: the smallest id)."""
+        """The story of the closest candidate within the window (`Signature.closeness`; ties,
+        such as two candidates let in by their shared sentences: the smallest id)."""
         own = Signature.read(member.signature)
         rows, _ = self._candidates(own.hashvalues, bands)
         scored = ((own.closeness(Signature.read(self.signatures[row])), row) for row in rows.tolist())

@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT))
 from indexer import store, stories  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "stories-gold.tsv"
+Gold = list[tuple[str, str, bool]]  # (id, id, same story)
 
 
-def read_gold(path: Path, sample: int | None = None) -> list[tuple[str, str, bool]]:
+def read_gold(path: Path, sample: int | None = None) -> Gold:
     """The labelled pairs, all of them or those of one sample (the fourth column)."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -113,11 +114,18 @@ def main() -> None:
         sweep(docs, gold, samples)
 
 
-def sweep(docs: list[stories.Member], gold, samples) -> None:
+def sweep(docs: list[stories.Member], gold: Gold, samples: dict[int, Gold]) -> None:
     """Stories re-assigned from the kept signatures for each similarity threshold, window and
     sentence rule (a third of the sentences shared, or never), about 80 s of CPU each at 36k."""
     default = (stories.SAME_STORY, stories.WINDOW_DAYS, stories.SAME_SENTENCES)
-    for sentences in (default[2], float("inf")):
+    try:
+        _sweep(docs, gold, samples, default[2])
+    finally:
+        stories.SAME_STORY, stories.WINDOW_DAYS, stories.SAME_SENTENCES = default
+
+
+def _sweep(docs: list[stories.Member], gold: Gold, samples: dict[int, Gold], rule: float) -> None:
+    for sentences in (rule, float("inf")):
         for threshold in (0.8, 0.85, 0.9, 0.95):
             for window in (1, 2):
                 stories.SAME_STORY, stories.WINDOW_DAYS, stories.SAME_SENTENCES = threshold, window, sentences
@@ -125,10 +133,9 @@ def sweep(docs: list[stories.Member], gold, samples) -> None:
                 stories.assign_all([], fresh)
                 swept = {m.id: m.story for m in fresh}
                 each = "; ".join(f"sample {n}: %.3f / %.3f" % scores(part, swept) for n, part in samples.items())
-                rule = f"or {sentences:.2f} of sentences" if sentences <= 1 else "alone"
-                print(f"  same_story {threshold:.2f} {rule}, window {window} d: {report(gold, swept)}; {each}; "
+                label = f"or {sentences:.2f} of sentences" if sentences <= 1 else "alone"
+                print(f"  same_story {threshold:.2f} {label}, window {window} d: {report(gold, swept)}; {each}; "
                       f"share {shares(fresh)[1]:.1%}", flush=True)
-    stories.SAME_STORY, stories.WINDOW_DAYS, stories.SAME_SENTENCES = default
 
 
 if __name__ == "__main__":

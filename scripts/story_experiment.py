@@ -8,7 +8,9 @@ then story assignment is replayed, oldest first as at indexing, for each method,
 and window, and the gold pairs are scored (pair precision and recall). Against overfitting the
 158 pairs, each method's threshold and window are chosen on one half of the pairs (nearest
 the targets: precision 0.95, recall 0.90) and reported on the other half, both ways; halves
-keep the pairs that share a document together (scripts/eval_stories.py, `halves`).
+keep the pairs that share a document together (scripts/eval_stories.py, `halves`). It compares
+forms of the score; the shared-sentence rule indexer.stories adds to the chosen score is
+replayed by `scripts/eval_stories.py --sweep`.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ class Doc:
     id: str
     key: int
     text_key: bytes
-    sig: stories.Signature  # indexer.stories: MinHash of 3-shingles, their count, lead words
+    sig: stories.Signature  # indexer.stories.signature
     mh: LeanMinHash  # its MinHash, for datasketch's LSH
     sig5: stories.Signature  # the MinHash of 5-shingles and their count
     lead50: frozenset[str]  # content words of the first 50 words
@@ -67,7 +69,7 @@ def load(corpus: Path) -> tuple[list[Doc], float]:
     docs, spent = [], 0.0
     for r in recs:
         start = time.process_time()
-        key, raw = stories.keys(r["text"])
+        key, raw = stories.story_keys(r["text"])
         spent += time.process_time() - start
         words = stories.normalised_words(r["text"])
         paragraphs = [p for p in r["text"].split("\n\n") if p.strip()]
@@ -112,7 +114,8 @@ def candidates(docs: list[Doc], order: list[int]) -> dict[int, list[tuple[int, n
 
 
 def assign(docs, order, cands, weights: np.ndarray, threshold: float, window: int) -> dict[str, int]:
-    """Stories as indexer.stories.Stories gives them, with score = weights . features."""
+    """Stories as indexer.stories.Stories gave them before its shared-sentence rule, with
+    score = weights . features."""
     story, start, by_text = {}, {}, {}
     for i in order:
         d = docs[i]

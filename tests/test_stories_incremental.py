@@ -23,7 +23,7 @@ def _records(n: int) -> list[dict]:
 def _members(records: list[dict]) -> list[stories.Member]:
     out = []
     for r in records:
-        out.append(stories.Member(r["id"], *stories.keys(r["text"]), date_key(r.get("date"))))
+        out.append(stories.Member(r["id"], *stories.story_keys(r["text"]), date_key(r.get("date"))))
     return out
 
 
