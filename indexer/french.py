@@ -7,6 +7,7 @@ articles. Every step is cached per surface form.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from collections import Counter
@@ -145,6 +146,13 @@ def read_splits(path: Path) -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
+def splits_digest() -> str:
+    """A digest of stem_splits.txt, kept in the schema by every tokenizer: an analyst's edit
+    of the file changes the index terms, so the next reindex rebuilds in full by itself."""
+    return hashlib.blake2b(SPLITS_FILE.read_bytes(), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=1)
 def _split_stems() -> dict[str, str]:
     """Folded singular word -> its own stem, for the words Snowball gives the stem of an
     unrelated word (`foyer` and `fois` both foi): indexer/data/stem_splits.txt, mined
@@ -203,15 +211,17 @@ class FrenchTokenizer(Tokenizer):
         self.stemming = stemming
         self.stops = stops
         self.version = ANALYZER_VERSION
+        self.splits = splits_digest()
 
     def __eq__(self, other):
         # An index's schema is unpickled from disk: tokenizers from before
-        # versions existed have no `version` attribute.
+        # versions (or the splits digest) existed have no such attribute.
         return (
             type(other) is type(self)
             and other.stemming == self.stemming
             and other.stops == self.stops
             and getattr(other, "version", 1) == getattr(self, "version", 1)
+            and getattr(other, "splits", None) == getattr(self, "splits", None)
         )
 
     def __call__(

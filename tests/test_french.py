@@ -84,3 +84,16 @@ def test_every_split_changes_a_stem_once():
     for new, fs in splits.items():
         for form in fs:
             assert form == singular(form) == fold(form) and snowball_stem(form) != new == stem(form), form
+
+
+def test_an_edited_splits_file_makes_an_index_another_versions():
+    from indexer.french import FrenchTokenizer
+    from indexer.schema import build_schema, compatible
+
+    assert compatible(build_schema())
+    edited = build_schema()  # as if pickled by an index built with another stem_splits.txt
+    tokenizers = [f.analyzer for _, f in edited.items() if isinstance(getattr(f, "analyzer", None), FrenchTokenizer)]
+    assert len(tokenizers) >= 3
+    for tokenizer in tokenizers:
+        tokenizer.splits = "another file"
+    assert not compatible(edited)
