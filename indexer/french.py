@@ -166,7 +166,8 @@ def stem(folded: str) -> str:
     that Snowball confuses with an unrelated word (stem_splits.txt)."""
     if folded.isdigit():
         return folded
-    return _split_stems().get(singular(folded)) or snowball_stem(folded)
+    word = singular(folded)
+    return _split_stems().get(word) or _snowball_singular(word)
 
 
 def snowball_stem(folded: str) -> str:
@@ -179,9 +180,11 @@ def snowball_stem(folded: str) -> str:
     rest is stemmed again: `française` → français → franc like `français`,
     `blessées` → blessé → bless like `blessé`.
     """
-    if folded.isdigit():
-        return folded
-    word = singular(folded)
+    return folded if folded.isdigit() else _snowball_singular(singular(folded))
+
+
+def _snowball_singular(word: str) -> str:
+    """`snowball_stem` of a word already without its plural mark."""
     result = _stemmer().stem(word)
     while result != word and word.startswith(result) and word[len(result):] in _INFLECTIONS:
         shorter = singular(result)

@@ -54,7 +54,8 @@ _SCHEME = "affine32"  # datasketch's default: 32-bit hash values
 
 
 def fold(text: str) -> str:
-    """The text lower-cased, its accents and other marks folded to ASCII."""
+    """The text folded to ASCII, then lower-cased (`€` → eur like the words around it; the
+    analyzer's indexer.french.fold lower-cases one word first and keeps its EUR)."""
     return unidecode(text).lower()
 
 
