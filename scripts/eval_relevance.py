@@ -8,6 +8,12 @@ against the same judgments (the effect of the typing alone, whatever the
 query's difficulty).
 
     python scripts/eval_relevance.py [--index DIR] [--shared ../shared] [--per-query]
+        [--feedback-docs N] [--runs FILE]
+
+`--runs FILE` writes each query's nDCG@10 as typed and retyped (qid, typing, nDCG@10; the
+120 runs), for `scripts/compare_runs.py` to count the runs a change moves up and down;
+`--feedback-docs N` reads N feedback documents instead of 10 (feedback is sensitive to it:
+a change should hold with 8, 10 and 12).
 """
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from indexer.writer import reindex
+from search import feedback as prf
 from search.evaluation import RETYPINGS, mean, read_qrels, score_query
 from web import create_app
 
@@ -56,16 +63,19 @@ def evaluate(index_dir: Path, shared: Path) -> dict:
             per_query[q["qid"]] = scores | {"query": q["query"], "kind": q["kind"]}
             by_kind[q["kind"]].append(scores)
     retyped = {}
+    runs_by_qid = {(qid, "typed"): s["ndcg10"] for qid, s in per_query.items()}
     for manner, retype in RETYPINGS.items():
         variants = [q | {"query": retype(q["query"])} for q in queries]
         runs, _ = run_queries(client, variants)
         rows = [score_query(qrels.get(q["qid"], {}), runs[q["qid"]]) for q in variants]
         retyped[manner] = mean([r for r in rows if r is not None])
+        runs_by_qid.update({(q["qid"], manner): r["ndcg10"] for q, r in zip(variants, rows) if r is not None})
     return {
         "overall": mean(list(per_query.values())),
         "by_kind": {k: mean(v) for k, v in sorted(by_kind.items())},
         "retyped": retyped,
         "per_query": per_query,
+        "runs": runs_by_qid,  # (qid, typing) -> nDCG@10
         "took_ms": {"median": statistics.median(took), "p95": sorted(took)[round(0.95 * (len(took) - 1))]},
     }
 
@@ -75,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help="reuse (updated first) or build the 5k index here")
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1] / "../shared")
     parser.add_argument("--per-query", action="store_true")
+    parser.add_argument("--feedback-docs", type=int, default=prf.FEEDBACK_DOCS)
+    parser.add_argument("--runs", type=Path, help="write every run's nDCG@10 here (TSV)")
     args = parser.parse_args(argv)
+    prf.FEEDBACK_DOCS = args.feedback_docs
     corpus = args.shared / "corpus/orangesum-defence-5k.jsonl"
     if not corpus.exists():
         print(f"no corpus at {corpus}", file=sys.stderr)
@@ -86,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     # arrays, and its feedback then reads the first 8,000 characters of each article only.
     print(reindex([corpus], index_dir).line(), file=sys.stderr)
     report = evaluate(index_dir, args.shared)
+    if args.runs:
+        args.runs.write_text("".join(f"{qid}\t{typing}\t{v:.6f}\n" for (qid, typing), v in sorted(report["runs"].items())))
     if args.per_query:
         for qid, s in report["per_query"].items():
             print(f"{qid} {s['kind']:<10} ndcg10 {s['ndcg10']:.3f} p10 {s['p10']:.2f} r100 {s['recall100']:.2f}  {s['query']}")

@@ -447,7 +447,8 @@ class Engine:
         best = np.lexsort((docnums, -scores, tier))[: prf.FEEDBACK_DOCS]
         typed = {leaf.text for leaf in parsed.query.leaves() if isinstance(leaf, wq.Term)}
         terms = gen.feedback.expansion([int(d) for d in docnums[best]], typed)
-        extra = sum((gen.evaluator.term_scores("body", t)[docnums] for t in terms), np.zeros(len(docnums)))
+        extra = sum((gen.evaluator.term_scores(f, t)[docnums] for t in terms for f in prf.EXPANSION_FIELDS),
+                    np.zeros(len(docnums)))
         top = extra.max() if len(extra) else 0.0
         if top <= 0:
             return 0.0

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from indexer.writer import reindex
-from search import person_rank
+from search import feedback, person_rank
 from search.person_rank import PersonNames, bonus
 from tests.conftest import write_jsonl
 from web import create_app
@@ -28,13 +28,14 @@ def test_the_bonus_is_a_share_of_the_best_score_per_named_person():
 
 
 def test_articles_about_the_named_person_rank_above_those_that_merely_have_the_word(tmp_path, monkeypatch):
-    town = {"id": "town", "title": "Bolton : à Bolton, Bolton fête Bolton",
-            "text": "Bolton est une ville anglaise. À Bolton, le club de Bolton joue. Bolton attire les foules."}
+    town = {"id": "town", "title": "Une ville du Lancashire",
+            "text": "Bolton est une ville anglaise. Le club de Bolton joue ce soir devant ses supporters."}
     people = [{"id": f"jb{i}", "title": f"Conseiller limogé, épisode {i}",
-               "text": f"Le conseiller John Bolton a quitté la Maison Blanche. Récit numéro {i} de la crise, "
-                       "avec les réactions du Congrès, des alliés et des diplomates à Washington."} for i in range(3)]
+               "text": f"Le conseiller John Bolton a quitté la Maison Blanche, épisode {i}."} for i in range(3)]
     write_jsonl(tmp_path / "c.jsonl", [town] + people)
     reindex([tmp_path / "c.jsonl"], tmp_path / "ix")
+    # Without feedback: the three articles on John Bolton would lift each other by their words.
+    monkeypatch.setattr(feedback, "WEIGHT", 0.0)
 
     def first():  # a new app each time: answers are remembered per app (search/results_cache.py)
         client = create_app({"VIGIE_INDEX": str(tmp_path / "ix"), "VIGIE_WARM_UP": False}).test_client()

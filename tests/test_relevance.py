@@ -3,13 +3,13 @@ from scripts.eval_relevance import evaluate
 from tests.conftest import SHARED, needs_shared
 
 
-# Gates just under what the ranking achieves on all 30 dev queries (nDCG@10 0.853,
-# recall@100 0.909, lowest kind topic 0.793; retyped: no accents +0.000, other number
-# +0.010, typos -0.055): they guard against regressions. The targets are in the quality issue.
-MIN_NDCG10 = 0.845
+# Gates just under what the ranking achieves on all 30 dev queries (nDCG@10 0.861,
+# recall@100 0.911, lowest kind topic 0.795; retyped: no accents +0.000, other number
+# +0.011, typos -0.050): they guard against regressions. The targets are in the quality issue.
+MIN_NDCG10 = 0.855
 MIN_RECALL100 = 0.90
-MIN_KIND_NDCG10 = 0.78
-MAX_TYPO_LOSS = 0.06
+MIN_KIND_NDCG10 = 0.785
+MAX_TYPO_LOSS = 0.055
 
 
 @needs_shared
@@ -39,3 +39,16 @@ def test_accents_and_inflection_do_not_change_the_ranking(corpus_client):
                            ("retrait des troupes", "retraits des troupes"), ("embargo sur les armes", "embargos sur les armes")]:
         assert ranking(plain) == ranking(variant)
         assert ranking(plain)
+
+
+def test_compare_runs_counts_the_runs_a_change_moves(tmp_path, capsys):
+    from scripts import compare_runs
+
+    (tmp_path / "a.tsv").write_text("q01\ttyped\t0.5\nq01\ttypo\t0.4\nn01\ttyped\t0.9\n")
+    (tmp_path / "b.tsv").write_text("q01\ttyped\t0.7\nq01\ttypo\t0.4\nn01\ttyped\t0.6\n")
+    assert compare_runs.main([str(tmp_path / "a.tsv"), str(tmp_path / "b.tsv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "all  runs 3: 1 up, 1 down, mean -0.0333"
+    assert out[1] == "n*   runs 1: 0 up, 1 down, mean -0.3000"
+    assert out[2] == "q*   runs 2: 1 up, 0 down, mean +0.1000"
+    assert compare_runs.main([str(tmp_path / "a.tsv")]) == 2  # files come in pairs
