@@ -1,11 +1,13 @@
 """Candidate spelling variants and acronyms for search/data/synonyms.toml, mined from a corpus.
 
 Prints two lists for an analyst to check (nothing is written):
-- spelling variants: names (words of 5+ letters written capitalised) and
+- spelling variants: names (words of 4+ letters written capitalised: Kyiv; and
+  two capitalised words in a row, one under 5 letters: Abou Dhabi) and
   dj/j words, each in several documents, that differ only by what
-  transliteration changes (a vowel, an h, a doubled letter, dj/j, k/q/c,
-  sh/ch: Droukdel/Droukdal, Idlib/Idleb, jihadiste/djihadiste,
-  Hezbollah/Hezbolah), at most two edits apart, seldom in
+  transliteration changes (a vowel: ou/u, y/i; an h: dh/d; a doubled letter,
+  dj/j, k/q/c, sh/ch/sch, w/ou, a final e: Droukdel/Droukdal, Idlib/Idleb,
+  jihadiste/djihadiste, Hezbollah/Hezbolah, Abou Dhabi/Abu Dhabi), at most
+  two edits apart, seldom in
   the same article (an article keeps to one spelling) and whose articles speak
   of the same things (cosine of their rarer words, idf-weighted), other
   inflections excluded;
@@ -31,20 +33,42 @@ from indexer.french import STOP_WORDS, analyze, fold, stem
 from scripts.corpus import records
 from search.synonyms import Synonyms
 
-_WORD = re.compile(r"[^\W\d_]{5,}")
+_WORD = re.compile(r"[^\W\d_]{4,}")
 _DEFINED = re.compile(r"((?:[\w'’-]+\s+){1,8}?)\((\w{2,8})\)")
 _VOWELS = re.compile(r"[aeiouy]+")
+# Two capitalised words in a row (a space or a hyphen between): a name whose
+# variant may lie in a word too short to be mined alone (Abou/Abu Dhabi).
+_NAME_PAIR = re.compile(r"\b([^\W\d_]+)(?=[ -]([^\W\d_]+)\b)")  # overlapping pairs
 NAME_SHARE = 0.8  # a word written capitalised this often is a name
 MAX_TOGETHER = 0.2  # share of the rarer spelling's articles that also have the other
 
 
 def skeleton(word: str) -> str:
     """What stays of a folded word once transliteration choices are erased."""
-    w = re.sub(r"^dj", "j", word)
-    w = w.replace("sh", "ch").replace("kh", "k").replace("h", "")
+    w = re.sub(r"\bdj", "j", word)
+    w = re.sub(r"e\b", "", w)
+    w = w.replace("w", "ou").replace("sch", "ch").replace("sh", "ch").replace("kh", "k").replace("h", "")
     w = re.sub(r"[qc]", "k", w)
     w = re.sub(r"(.)\1", r"\1", w)
     return _VOWELS.sub("a", w)
+
+
+def name_pairs(text: str) -> set[str]:
+    """Folded runs of two capitalised words, one of them under 5 letters and
+    neither a stop word (`abou dhabi`, not `le monde`): names the single words miss."""
+    pairs = set()
+    for m in _NAME_PAIR.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if a[0].isupper() and b[0].isupper() and min(len(a), len(b)) < 5:
+            fa, fb = fold(a), fold(b)
+            if len(fa) > 1 and len(fb) > 1 and fa not in STOP_WORDS and fb not in STOP_WORDS:
+                pairs.add(f"{fa} {fb}")
+    return pairs
+
+
+def stems(form: str) -> str:
+    """The stem of each word of a form: forms of one stem already match each other."""
+    return " ".join(stem(w) for w in form.split())
 
 
 def initials_match(words: list[str], acronym: str) -> bool:
@@ -90,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     for rec in records(args.corpus):
         text = f"{rec.get('title', '')}\n{rec.get('text', '')}"
         found = _WORD.findall(text)
-        docs.append({fold(w) for w in found} - STOP_WORDS)
+        pairs = name_pairs(text)
+        docs.append(({fold(w) for w in found} - STOP_WORDS) | pairs)
+        occurrences.update(pairs)
+        capitalised.update(pairs)
         for w in found:
             occurrences[fold(w)] += 1
             capitalised[fold(w)] += w[0].isupper()
@@ -105,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     for w, n in df.items():
         if n >= args.min_docs and (capitalised[w] >= NAME_SHARE * occurrences[w] or w.startswith(("dj", "j"))):
             groups[skeleton(w)].append(w)
-    candidates = {w for ws in groups.values() if len({stem(x) for x in ws}) > 1 for w in ws}
+    candidates = {w for ws in groups.values() if len({stems(x) for x in ws}) > 1 for w in ws}
     idf = {w: math.log(len(docs) / n) for w, n in df.items()}
     context: dict[str, Counter] = defaultdict(Counter)
     together: Counter = Counter()
@@ -121,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         ws = sorted(ws, key=lambda w: -df[w])
         for i, a in enumerate(ws):
             for b in ws[i + 1:]:
-                if stem(a) == stem(b) or Levenshtein.distance(a, b) > 2:
+                if stems(a) == stems(b) or Levenshtein.distance(a, b) > 2:
                     continue
                 if together[(a, b)] > MAX_TOGETHER * min(df[a], df[b]):
                     continue
