@@ -44,6 +44,8 @@ SENTENCE_MIN_CHARS = 40  # shorter sentences ("Il a démenti.") are shared by ch
 LEAD_MIN_LETTERS = 4  # shorter words (articles, prepositions) say nothing of the facts
 LEAD_PREFIX = 5  # a lead word is its first letters: "annoncé" and "annonce" are one word
 _WORD = re.compile(r"\w+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+FOLD_CACHE_SIZE = 4096  # distinct runs of non-ASCII characters remembered
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Where a folded text's sentences end for their hashes: also after a closing quote (folded to
 # `"` or `>>`) and at every line break, so that an intertitle or a paragraph without a full stop
@@ -55,8 +57,21 @@ _SCHEME = "affine32"  # datasketch's default: 32-bit hash values
 
 def fold(text: str) -> str:
     """The text folded to ASCII, then lower-cased (`€` → eur like the words around it; the
-    analyzer's indexer.french.fold lower-cases one word first and keeps its EUR)."""
-    return unidecode(text).lower()
+    analyzer's indexer.french.fold lower-cases one word first and keeps its EUR).
+
+    unidecode folds character by character, so only the runs of non-ASCII characters
+    go through it (remembered: `é`, `à`, `’` come back on every line): a quarter of the time
+    of folding the whole text."""
+    return _NON_ASCII.sub(_folded_run, text).lower()
+
+
+def _folded_run(match: re.Match) -> str:
+    return _fold_run(match.group())
+
+
+@lru_cache(maxsize=FOLD_CACHE_SIZE)
+def _fold_run(run: str) -> str:
+    return unidecode(run)
 
 
 def normalised_words(text: str) -> list[str]:

@@ -3,6 +3,7 @@ write-up of the same event that repeats its background, edited, is not; a third 
 sentences kept word for word makes one story (a background repeated word for word too)."""
 from indexer import stories
 from indexer.metadata import date_key
+from tests.conftest import CORPUS_5K, needs_shared
 
 BACKGROUND = ("Le parquet national financier avait ouvert en 2017 une enquête préliminaire sur les emplois "
               "présumés fictifs d'assistants parlementaires, après un signalement de la commission des comptes. "
@@ -102,3 +103,19 @@ def test_a_signature_reads_back_what_was_written():
 def test_lead_words_are_the_first_sentence_folded_and_cut():
     assert stories.lead_words("Les députés ont adopté mardi 12 amendements. Le Sénat suivra.") == \
         {"deput", "adopt", "mardi", "12", "amend"}
+
+
+def test_folding_only_the_non_ascii_runs_equals_folding_the_whole_text():
+    from unidecode import unidecode
+    samples = ["Défense européenne : l’Otan à Kyiv, « 30 morts » — 5 €", "北京 Пекин Beijing 😍 œuvre ß Ærø",
+               "e\u0301 combining, \u00a0nbsp, tab\tand\nlines", "", "plain ascii only."]
+    for text in samples:
+        assert stories.fold(text) == unidecode(text).lower()
+
+
+@needs_shared
+def test_folding_the_corpus_texts_is_unchanged():
+    import json
+    from unidecode import unidecode
+    texts = [json.loads(line)["text"] for line in CORPUS_5K.read_text(encoding="utf-8").splitlines()[:1000]]
+    assert [stories.fold(t) for t in texts] == [unidecode(t).lower() for t in texts]
