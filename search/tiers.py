@@ -4,7 +4,10 @@ An analyst's 3–4-word query often has relevant articles that use another verb
 or a near-synonym for one of its words; requiring every word hides them. As
 Lucene's `minimum_should_match` and Meilisearch's `matchingStrategy`, a plain
 query of MIN_WORDS content words or more also matches documents that miss one
-of them, ranked after every document that has all of them. Queries with
+of them, ranked after every document that has all of them; while fewer than
+THIN documents match, one more word may be missing, tier after tier (`heurts
+frontaliers sino-indiens`: no article has the three words, nine have two; most
+of the Sino-Indian border clashes say only `frontalier`). Queries with
 structure (phrases, OR, NOT, fields, prefixes) keep their exact meaning. A
 2-word query does so too, unless its words name a person of the index
 (`Florence Parly`, `Netanyahu Gantz`: meant whole) and many documents have both.
@@ -19,7 +22,7 @@ import numpy as np
 from whoosh import query
 
 MIN_WORDS = 3  # content words a query needs before one may be missing
-THIN = 10  # fewer documents than this with both words of a person's name: one may be missing too
+THIN = 10  # fewer documents than this: one more word may be missing (of a person's name: one)
 # Quotes, parentheses, prefixes, fields and operators give a query an exact meaning.
 _STRUCTURE = re.compile(r'["()*:]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 
@@ -69,7 +72,16 @@ def tiers(clauses: list[query.Query], mask: Callable[[query.Query], np.ndarray],
     for clause in clauses:
         present += mask(clause)
     missing = np.where(live, len(clauses) - present, len(clauses))
-    return Tiers(clauses=tuple(clauses), missing=missing, allowed=1)
+    return Tiers(clauses=tuple(clauses), missing=missing, allowed=_allowed(missing, live, len(clauses)))
+
+
+def _allowed(missing: np.ndarray, live: np.ndarray, words: int) -> int:
+    """Words a document may miss: one, and one more while fewer than THIN documents match
+    (Meilisearch's `last` strategy drops words until there are results); one word always stays."""
+    allowed = 1
+    while allowed < words - 1 and np.count_nonzero(live & (missing <= allowed)) < THIN:
+        allowed += 1
+    return allowed
 
 
 def ranking_query(t: Tiers) -> query.Query:
