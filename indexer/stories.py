@@ -46,6 +46,7 @@ LEAD_PREFIX = 5  # a lead word is its first letters: "annoncé" and "annonce" ar
 _WORD = re.compile(r"\w+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 FOLD_CACHE_SIZE = 4096  # distinct runs of non-ASCII characters remembered
+FOLD_CACHED_CHARS = 16  # longer runs (a text in Chinese) are folded each time, not kept
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Where a folded text's sentences end for their hashes: also after a closing quote (folded to
 # `"` or `>>`) and at every line break, so that an intertitle or a paragraph without a full stop
@@ -66,7 +67,8 @@ def fold(text: str) -> str:
 
 
 def _folded_run(match: re.Match) -> str:
-    return _fold_run(match.group())
+    run = match.group()
+    return _fold_run(run) if len(run) <= FOLD_CACHED_CHARS else unidecode(run)
 
 
 @lru_cache(maxsize=FOLD_CACHE_SIZE)

@@ -45,9 +45,13 @@ class Groups:
         return self.order[self.starts[g]:self.starts[g + 1]]
 
     def first_of_each(self, ordered: np.ndarray) -> np.ndarray:
-        """Positions in `ordered` (document numbers) of the first document of each group, in order."""
-        _, first = np.unique(self.of[ordered], return_index=True)
-        return np.sort(first)
+        """Positions in `ordered` (document numbers) of the first document of each group, in order
+        (each group's lowest position, found in one pass: no sort of the whole result set)."""
+        groups = self.of[ordered]
+        positions = np.arange(len(groups))
+        first = np.full(self.count, len(groups), dtype=np.int64)
+        np.minimum.at(first, groups, positions)
+        return np.flatnonzero(first[groups] == positions)
 
     def group_mask(self, mask: np.ndarray) -> np.ndarray:
         groups = np.zeros(self.count, dtype=bool)

@@ -147,7 +147,7 @@ class Selection:
     """What a request matches: the query's documents and each filter's mask (None when off)."""
 
     parsed: ParsedQuery
-    matched: np.ndarray  # the query (with documents missing one word when tiered)
+    matched: np.ndarray  # the query (with documents missing words when tiered)
     all_words: np.ndarray  # the query with all its words
     tiered: Tiers | None
     in_range: np.ndarray | None
@@ -344,12 +344,13 @@ class Engine:
 
     @staticmethod
     def _tiers(gen: Generation, parsed: ParsedQuery, req: SearchRequest, with_all: int) -> Tiers | None:
-        """Documents missing one word of a plain query of several words, unless `match=all`."""
+        """Documents missing words of a plain query of several words (search.tiers), unless `match=all`."""
         if req.match != "most":
             return None
         names_person = bool(Engine._named_persons(gen, parsed))
         clauses = word_clauses(parsed.query, parsed.text, with_all, names_person)
-        return tiers(clauses, gen.evaluator.mask, gen.facets.live) if clauses else None
+        count = gen.collapse.views[req.collapse].total
+        return tiers(clauses, gen.evaluator.mask, gen.facets.live, count) if clauses else None
 
     def _page(self, gen, parsed: ParsedQuery, req: SearchRequest, final, matched, start, tiered, budget: Budget,
               view: View) -> list:

@@ -66,8 +66,8 @@ class MultiValued:
         """Top values by count (ties by name), selected ones always listed; distinct total."""
         counts = self.counts(mask)
         nonzero = np.flatnonzero(counts)
-        order = nonzero[np.lexsort((self.name_rank[nonzero], -counts[nonzero]))]
-        chosen = (order if limit is None else order[:limit]).tolist()
+        order = _by_count_then_name(nonzero, counts, self.name_rank, limit)
+        chosen = order.tolist()
         listed = {self.values[o] for o in chosen}
         items = [
             {"value": self.values[o], "count": int(counts[o]), "selected": self.values[o] in selected}
@@ -76,6 +76,16 @@ class MultiValued:
         items += [{"value": v, "count": int(counts[self.index[v]]) if v in self.index else 0, "selected": True}
                   for v in selected if v not in listed]
         return items, len(nonzero)
+
+
+def _by_count_then_name(values: np.ndarray, counts: np.ndarray, name_rank: np.ndarray, limit: int | None) -> np.ndarray:
+    """`values` by count (highest first), ties by name; the first `limit` only. A broad query
+    counts some 15,000 persons at 36k: only those at or above the limit-th count are sorted."""
+    if limit is not None and len(values) > limit:
+        bar = np.partition(counts[values], len(values) - limit)[len(values) - limit]
+        values = values[counts[values] >= bar]  # ties at the bar kept: the name decides among them
+    order = values[np.lexsort((name_rank[values], -counts[values]))]
+    return order if limit is None else order[:limit]
 
 
 @dataclass

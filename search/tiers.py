@@ -5,7 +5,7 @@ or a near-synonym for one of its words; requiring every word hides them. As
 Lucene's `minimum_should_match` and Meilisearch's `matchingStrategy`, a plain
 query of MIN_WORDS content words or more also matches documents that miss one
 of them, ranked after every document that has all of them; while fewer than
-THIN documents match, one more word may be missing, tier after tier (`heurts
+THIN results match, one more word may be missing, tier after tier (`heurts
 frontaliers sino-indiens`: no article has the three words, nine have two; most
 of the Sino-Indian border clashes say only `frontalier`). Queries with
 structure (phrases, OR, NOT, fields, prefixes) keep their exact meaning. A
@@ -66,20 +66,23 @@ def word_clauses(q: query.Query | None, text: str, with_all: int, names_person: 
     return None
 
 
-def tiers(clauses: list[query.Query], mask: Callable[[query.Query], np.ndarray], live: np.ndarray) -> Tiers:
-    """Tiers of the documents, from each word clause's mask of matching documents."""
+def tiers(clauses: list[query.Query], mask: Callable[[query.Query], np.ndarray], live: np.ndarray,
+          count: Callable[[np.ndarray], int] = np.count_nonzero) -> Tiers:
+    """Tiers of the documents, from each word clause's mask of matching documents; `count`:
+    how many results a mask of documents makes (the page's: copies of one text are one)."""
     present = np.zeros(len(live), dtype=np.int16)
     for clause in clauses:
         present += mask(clause)
     missing = np.where(live, len(clauses) - present, len(clauses))
-    return Tiers(clauses=tuple(clauses), missing=missing, allowed=_allowed(missing, live, len(clauses)))
+    return Tiers(clauses=tuple(clauses), missing=missing, allowed=_allowed(missing, live, len(clauses), count))
 
 
-def _allowed(missing: np.ndarray, live: np.ndarray, words: int) -> int:
-    """Words a document may miss: one, and one more while fewer than THIN documents match
-    (Meilisearch's `last` strategy drops words until there are results); one word always stays."""
+def _allowed(missing: np.ndarray, live: np.ndarray, words: int, count: Callable[[np.ndarray], int]) -> int:
+    """Words a document may miss: one, and one more while fewer than THIN results match
+    (Meilisearch's `last` strategy drops words until there are results); one word always stays.
+    Counted over the whole index, before filters: a facet's count stays what clicking it gives."""
     allowed = 1
-    while allowed < words - 1 and np.count_nonzero(live & (missing <= allowed)) < THIN:
+    while allowed < words - 1 and count(live & (missing <= allowed)) < THIN:
         allowed += 1
     return allowed
 

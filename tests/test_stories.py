@@ -111,6 +111,9 @@ def test_folding_only_the_non_ascii_runs_equals_folding_the_whole_text():
                "e\u0301 combining, \u00a0nbsp, tab\tand\nlines", "", "plain ascii only."]
     for text in samples:
         assert stories.fold(text) == unidecode(text).lower()
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)  # a run of each length
+    for text in (every, every[::7] + "a" + every[::-13], "€\u00e9" * 20 + " x " + every[:40]):
+        assert stories.fold(text) == unidecode(text).lower()
 
 
 @needs_shared

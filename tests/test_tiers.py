@@ -55,27 +55,36 @@ def test_a_persons_name_is_meant_whole_other_words_are_not(tmp_path):
     assert words["total_all_words"] == THIN and ids(words)[-1] == "army"  # the budget article after, not hidden
 
 
-def test_while_few_documents_match_one_more_word_may_be_missing(tmp_path):
-    def corpus(two_words: int) -> object:
+def test_while_few_results_match_one_more_word_may_be_missing(tmp_path):
+    def corpus(two_words: int, copies: bool = False) -> object:
         records = [{"id": "both", "title": "Heurts frontaliers", "text": "Des heurts frontaliers ont éclaté."}]
         records += [{"id": f"two{i}", "title": f"Heurts à la frontière, jour {i}",
-                     "text": f"Nouveaux heurts frontaliers au Ladakh, jour {i}."} for i in range(two_words)]
+                     "text": "Nouveaux heurts frontaliers au Ladakh." if copies else
+                     f"Nouveaux heurts frontaliers au Ladakh, jour {i}."} for i in range(two_words)]
         records += [{"id": f"one{i}", "title": f"Le Ladakh, jour {i}", "text": f"Un différend frontalier, jour {i}."}
                     for i in range(3)]
         records += [{"id": "none", "title": "Budget", "text": "Le budget des Armées augmente."},
                     {"id": "ties", "title": "Diplomatie", "text": "Les liens sino-indiens se tendent."}]
-        folder = tmp_path / f"c{two_words}"
+        folder = tmp_path / f"c{two_words}{copies}"
         folder.mkdir()
         write_jsonl(folder / "c.jsonl", records)
         reindex([folder / "c.jsonl"], folder / "ix")
         return create_app({"VIGIE_INDEX": str(folder / "ix"), "VIGIE_WARM_UP": False}).test_client()
 
-    thin = search(corpus(two_words=2), q="heurts frontaliers sino-indiens", per_page=20)
+    words = "heurts frontaliers sino-indiens"
+    thin_corpus = corpus(two_words=2)
+    thin = search(thin_corpus, q=words, per_page=20)
     assert thin["total_all_words"] == 0 and thin["total"] == 7  # 3 with two words, then 4 with one
     assert sorted(ids(thin)[:3]) == ["both", "two0", "two1"]
     assert sorted(ids(thin)[3:]) == ["one0", "one1", "one2", "ties"]
-    plenty = search(corpus(two_words=THIN), q="heurts frontaliers sino-indiens", per_page=20)
-    assert plenty["total"] == THIN + 1 and {"one0", "ties"}.isdisjoint(ids(plenty))
+    # Four words: two more may be missing, step by step, while the results stay fewer than THIN.
+    assert search(thin_corpus, q=words + " budget", per_page=20)["total"] == 8
+    exactly = search(corpus(two_words=THIN - 1), q=words, per_page=20)  # THIN results: no more
+    assert exactly["total"] == THIN and {"one0", "ties"}.isdisjoint(ids(exactly))
+    # Results are counted as the page shows them: copies of one text are one result.
+    copied = corpus(two_words=THIN - 1, copies=True)
+    assert search(copied, q=words, per_page=20)["total"] == 2 + 4
+    assert search(copied, q=words, per_page=20, collapse="none")["total"] == THIN
     # "none" has two of the words, the three "one" articles `jour`; "both" none of them: one word always stays.
     assert sorted(ids(search(corpus(two_words=0), q="jour armées budget"))) == ["none", "one0", "one1", "one2"]
 
