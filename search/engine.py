@@ -142,6 +142,25 @@ def _tier_of(tiered: Tiers | None, docnums: np.ndarray) -> np.ndarray:
     return tiered.missing[docnums] if tiered is not None else np.zeros(len(docnums), dtype=np.int16)
 
 
+def _best_first(docnums: np.ndarray, scores: np.ndarray, tier: np.ndarray, view: View, depth: int) -> np.ndarray:
+    """Positions in `docnums` of the best `depth` results by tier, score and document number, one
+    per group of the view. Only the candidates at or above the depth-th are sorted (a broad query
+    matches most of the corpus), more while groups repeat: they are always a prefix of the full order."""
+    n = len(docnums)
+    if n == 0:
+        return np.arange(0)
+    # One key ordered as (tier, -score): the tiers a span apart; equal pairs get equal keys.
+    key = tier * (float(scores.max() - scores.min()) + 1.0) - scores
+    want = depth
+    while True:
+        chosen = np.arange(n) if want >= n else np.flatnonzero(key <= np.partition(key, want)[want])
+        chosen = chosen[np.lexsort((docnums[chosen], -scores[chosen], tier[chosen]))]
+        firsts = chosen[view.first_positions(docnums[chosen])]
+        if len(firsts) >= depth or len(chosen) == n:
+            return firsts[:depth]
+        want *= 4
+
+
 @dataclass
 class Selection:
     """What a request matches: the query's documents and each filter's mask (None when off)."""
@@ -418,8 +437,7 @@ class Engine:
         scores = scores + Engine._person_bonus(gen, parsed, docnums, scores)
         bonus = parsed.proximity if parsed.proximity is not None and budget.allows() else None
         depth = max(end, RESCORE_DEPTH) if bonus is not None else end
-        order = np.lexsort((docnums, -scores, tier))
-        order = order[view.first_positions(docnums[order])][:depth]
+        order = _best_first(docnums, scores, tier, view, depth)
         top = {int(d): float(s) for d, s in zip(docnums[order], scores[order])}
         tier_of = dict(zip(docnums[order].tolist(), tier[order].tolist()))
         if bonus is not None and top:

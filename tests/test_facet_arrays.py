@@ -1,4 +1,4 @@
-"""The numpy shortcuts of facet counting and collapsing give what the plain sorts give."""
+"""The numpy shortcuts of facet counting, collapsing and ranking give what the plain sorts give."""
 import numpy as np
 
 from search.collapse import Groups
@@ -39,3 +39,22 @@ def test_first_of_each_group_equals_the_sorted_unique_positions():
         ordered = rng.permutation(n)[: int(rng.integers(0, n + 1))]
         _, first = np.unique(of[ordered], return_index=True)
         assert g.first_of_each(ordered).tolist() == np.sort(first).tolist()
+
+
+def test_best_first_equals_sorting_every_result():
+    from search.collapse import View
+    from search.engine import _best_first
+    rng = np.random.default_rng(5)
+    for trial in range(60):
+        n = int(rng.integers(0, 2000))
+        docnums = np.sort(rng.choice(5000, n, replace=False))
+        scores = np.round(rng.random(n) * 20, int(rng.integers(0, 3)))  # rounded: many equal scores
+        tier = rng.integers(0, 3, n).astype(np.int16)
+        of = rng.integers(0, max(1, int(rng.integers(1, 5000))), 5000)  # few groups: many copies
+        groups = Groups(of=of, count=int(of.max()) + 1, order=np.argsort(of, kind="stable"),
+                        starts=np.searchsorted(np.sort(of), np.arange(int(of.max()) + 2)))
+        for view in (View(facets=None), View(facets=None, groups=groups)):
+            depth = int(rng.integers(1, 300))
+            full = np.lexsort((docnums, -scores, tier))
+            expected = full[view.first_positions(docnums[full])][:depth]
+            assert _best_first(docnums, scores, tier, view, depth).tolist() == expected.tolist()
