@@ -301,6 +301,8 @@ def _person(tokens: list[str], text: str, start: int, end: int, cued: bool) -> l
     first = next((i for i, t in enumerate(tokens) if t[0].isupper()
                   and _is_first_name(t, text, start, alone=i == len(tokens) - 1 or not tokens[i + 1][0].isupper())
                   and (i == 0 or fold(tokens[i - 1]) not in PLACE_HEADS)), None)
+    if _word_first_name_opens(tokens, text, start):
+        first = 0
     if first is not None and len(tokens) - first >= 2:
         name = _trim(tokens[first:], text, start)
         if len(name) >= 2:
@@ -318,6 +320,14 @@ def _person(tokens: list[str], text: str, start: int, end: int, cued: bool) -> l
     if len(name) >= 2:
         return name if _confirmed(text, start, end) else None
     return name if _lone_first_name(name[0], text, start, end) else None
+
+
+def _word_first_name_opens(tokens: list[str], text: str, start: int) -> bool:
+    """"Marine Le Pen", "Fleur Pellerin": a first name that is also a word opens a name of two
+    or more words unless an article or a preposition makes it the word ("de la Marine Royale")."""
+    return (len(tokens) >= 2 and fold(tokens[0]) in WORD_FIRST_NAMES and tokens[1][0].isupper()  # not "Victoire de X"
+            and not _PREPOSITION_BEFORE.search(text[max(0, start - 12) : start])
+            and not _DETERMINER_BEFORE.search(text[max(0, start - 5) : start]))
 
 
 def _confirmed(text: str, start: int, end: int) -> bool:
