@@ -1,8 +1,8 @@
 """What the last reindex saw of each file, so the next one need not re-read unchanged files.
 
 A JSON file inside the generation directory records, for each file, its size,
-modification time and inode beside the content hash the index holds, and the
-hash of the alias file. It is written after each commit and names the Whoosh
+modification time and inode beside the content hash the index holds, the
+hash of the alias files and a digest of the person rules. It is written after each commit and names the Whoosh
 generation it describes: a record that does not match the index (a crash between
 the commit and the write, an index written by an older Vigie) is ignored, and
 the files are hashed as before. A file is re-read when any of its stat fields
@@ -41,6 +41,7 @@ class FileState:
     generation: int
     aliases_hash: str
     files: dict[str, tuple[FileStat, str, int]]
+    persons_rules: str | None = None  # indexer.persons.rules_digest of the run (None: not recorded)
 
     def unchanged(self, rel: str, stat: FileStat | None) -> tuple[str, int] | None:
         """(hash, document count) of a file whose stat is what it was, else None."""
@@ -57,7 +58,7 @@ def load(generation_dir: Path, generation: int) -> FileState | None:
         if data.get("version") != VERSION or data.get("generation") != generation:
             return None
         files = {rel: (FileStat(*st), digest, count) for rel, (st, digest, count) in data["files"].items()}
-        return FileState(generation, data["aliases_hash"], files)
+        return FileState(generation, data["aliases_hash"], files, data.get("persons_rules"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -68,6 +69,7 @@ def save(generation_dir: Path, state: FileState) -> None:
         "version": VERSION,
         "generation": state.generation,
         "aliases_hash": state.aliases_hash,
+        "persons_rules": state.persons_rules,
         "files": {rel: [[st.size, st.mtime_ns, st.inode], digest, count]
                   for rel, (st, digest, count) in sorted(state.files.items())},
     }

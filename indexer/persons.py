@@ -41,9 +41,13 @@ MAX_NAME_TOKENS = 4
 DATA = Path(__file__).parent / "data"
 
 
+_LISTS_READ: list[Path] = []  # the word lists the rules read: part of rules_digest
+
+
 def _words(name: str) -> frozenset[str]:
     """A word list of indexer/data/: one folded word a line, `#` comments."""
-    lines = (DATA / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    _LISTS_READ.append(DATA / f"{name}.txt")
+    lines = _LISTS_READ[-1].read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
@@ -115,6 +119,21 @@ _ROLE_AFTER = re.compile(
 # The same apposition before the name: "le ministre jordanien des Affaires étrangères, Aymen al-Safadi".
 _APPOSED_SEGMENT = re.compile(r"([^.;:!?\n,«»\"]{1,80}),\s*$")
 _DETERMINED = re.compile(r"\b(?:le|la|l['’]|son|sa|leur|un|une)\s*([\w-]+)", re.I)
+
+
+@lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """A digest of what decides an article's persons: this module, its word lists and the
+    first-name gazetteer's version. The file state records it: when it changes (a new Vigie),
+    the next reindex rebuilds in full, or the indexed articles would keep the old rules' persons."""
+    import hashlib
+    from importlib.metadata import version
+
+    h = hashlib.blake2b(digest_size=16)
+    for path in [Path(__file__), *sorted(_LISTS_READ)]:
+        h.update(path.read_bytes())
+    h.update(version("gender-guesser").encode())
+    return h.hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ from indexer.filestate import FileStat
 from indexer.metadata import date_key
 from indexer.person_merge import AliasFileError, Aliases, build_mapping, canonical, find_alias_file
 from indexer.person_merge import key as person_key
+from indexer.persons import rules_digest as persons_rules_digest
 from indexer.segments import MergeReport, merge_policy
 from indexer.schema import LEAD_CHARS, SCHEMA, VALUE_SEP, compatible
 from indexer.sources import (JSONL_EXTS, SeedFile, SourceError, discover, extension, file_hash, jsonl_parts, load,
@@ -398,6 +399,10 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
         live, live_ix = None, None
     summary.full = full or live is None
     recorded = None if summary.full else filestate.load(live, live_ix.latest_generation())
+    rules = persons_rules_digest() if persons else ""
+    if recorded is not None and recorded.persons_rules != rules:
+        summary.warnings.append("the person rules changed since the last reindex: rebuilt in full")
+        summary.full, recorded = True, None
     if recorded is not None and _nothing_changed(recorded, stats, aliases_hash):
         summary.unchanged = sum(count for _, _, count in recorded.files.values())
         # An index written before the postings arrays existed gets them now (a few stats when it has them).
@@ -457,14 +462,14 @@ def _reindex_locked(roots, index_dir, full, workers, progress, on_total, persons
     summary.added = len(new_docs.keys() - old_ids)
     summary.updated = len(new_docs.keys() & old_ids)
     summary.deleted = len(old_ids - new_docs.keys() - kept)
-    _record_files(target, ix, aliases_hash, stats, started_ns, unreadable,
+    _record_files(target, ix, aliases_hash, rules, stats, started_ns, unreadable,
                   {rel: known for rel, known in files.items() if rel in present and rel not in readable}, new_docs)
     if summary.full:
         store.swap_in(index_dir, target)
     return _finish(summary, started, target)
 
 
-def _record_files(target: Path, ix, aliases_hash: str, stats: dict, started_ns: int, unreadable: set[str],
+def _record_files(target: Path, ix, aliases_hash: str, rules: str, stats: dict, started_ns: int, unreadable: set[str],
                   kept_files: dict[str, tuple[str, list[str]]], new_docs: dict[str, Document]) -> None:
     """Save what this run saw of each file it indexed (see indexer.filestate)."""
     file_docs = {rel: (digest, len(ids)) for rel, (digest, ids) in kept_files.items()}
@@ -473,7 +478,7 @@ def _record_files(target: Path, ix, aliases_hash: str, stats: dict, started_ns: 
     filestate.save(target, filestate.FileState(ix.latest_generation(), aliases_hash, {
         rel: (stats[rel], digest, count) for rel, (digest, count) in file_docs.items()
         if rel not in unreadable and stats.get(rel) is not None and stats[rel].mtime_ns < started_ns - RACY_NS
-    }))
+    }, persons_rules=rules))
 
 
 def _nothing_changed(recorded: filestate.FileState, stats: dict, aliases_hash: str) -> bool:

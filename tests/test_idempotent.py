@@ -134,3 +134,20 @@ def test_a_changed_alias_file_relabels_without_reading_articles(corpus, tmp_path
     finally:
         (seeds / "persons.toml").unlink()
     assert summary.relabelled == 2 and summary.unchanged == 32
+
+
+def test_new_person_rules_rebuild_the_index_in_full(seeds_copy, tmp_path, monkeypatch):
+    """Articles indexed under other person rules (an older Vigie) would keep their old persons."""
+    _age(seeds_copy)
+    index_dir = tmp_path / "ix"
+    reindex([seeds_copy], index_dir)
+    assert reindex([seeds_copy], index_dir).unchanged == 2  # same rules: nothing to do
+    monkeypatch.setattr(writer, "persons_rules_digest", lambda: "other rules")
+    summary = reindex([seeds_copy], index_dir)
+    assert summary.full and summary.updated == 2 and any("person rules changed" in w for w in summary.warnings)
+    assert reindex([seeds_copy], index_dir).unchanged == 2  # recorded: the next run is a no-op again
+    # A state written before the rules were recorded (no digest) is another Vigie's too.
+    live = store.current_dir(index_dir)
+    state = filestate.load(live, whoosh_index.open_dir(str(live)).latest_generation())
+    filestate.save(live, filestate.FileState(state.generation, state.aliases_hash, state.files))
+    assert reindex([seeds_copy], index_dir).full
