@@ -38,6 +38,7 @@ from search.snippets import opening, snippet
 from search.suggest import Vocabulary, surface_forms
 from search.synonyms import SynonymSource
 from search.tiers import Tiers, ranking_query, tiers, word_clauses
+from search.topk import best_k
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def _best_first(docnums: np.ndarray, scores: np.ndarray, tier: np.ndarray, view:
     key = tier * (float(scores.max() - scores.min()) + 1.0) - scores
     want = depth
     while True:
-        chosen = np.arange(n) if want >= n else np.flatnonzero(key <= np.partition(key, want)[want])
+        chosen = best_k(key, want)
         chosen = chosen[np.lexsort((docnums[chosen], -scores[chosen], tier[chosen]))]
         firsts = chosen[view.first_positions(docnums[chosen])]
         if len(firsts) >= depth or len(chosen) == n:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.schema import UNKNOWN_DATE, VALUE_SEP
+from search.topk import best_k
 
 UNKNOWN = "unknown"
 
@@ -81,9 +82,8 @@ class MultiValued:
 def _by_count_then_name(values: np.ndarray, counts: np.ndarray, name_rank: np.ndarray, limit: int | None) -> np.ndarray:
     """`values` by count (highest first), ties by name; the first `limit` only. A broad query
     counts some 15,000 persons at 36k: only those at or above the limit-th count are sorted."""
-    if limit is not None and len(values) > limit:
-        bar = np.partition(counts[values], len(values) - limit)[len(values) - limit]
-        values = values[counts[values] >= bar]  # ties at the bar kept: the name decides among them
+    if limit is not None:
+        values = values[best_k(-counts[values], limit)]  # ties at the limit kept: the name decides
     order = values[np.lexsort((name_rank[values], -counts[values]))]
     return order if limit is None else order[:limit]
 

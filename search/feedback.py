@@ -17,6 +17,7 @@ import numpy as np
 from indexer.french import term_counts
 from indexer.postings import SegmentPostings
 from search.matching import SegmentArrays, doc_frequencies
+from search.topk import best_k
 
 FEEDBACK_DOCS = 10  # top documents read
 EXPANSION_TERMS = 10  # words added
@@ -141,8 +142,6 @@ class _Vocabulary:
             keep &= ~np.isin(unique, excluded)
         unique, weight = unique[keep], weight[keep]
         scores = weight * np.log(doc_count / self.df[unique])
-        if len(scores) > EXPANSION_TERMS:  # the best, ties at the boundary included
-            bar = np.partition(scores, -EXPANSION_TERMS)[-EXPANSION_TERMS]
-            best = scores >= bar
-            unique, scores = unique[best], scores[best]
+        best = best_k(-scores, EXPANSION_TERMS)  # ties at the boundary included
+        unique, scores = unique[best], scores[best]
         return [(score, self.words[t]) for score, t in zip(scores.tolist(), unique.tolist())]

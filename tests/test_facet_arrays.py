@@ -58,3 +58,17 @@ def test_best_first_equals_sorting_every_result():
             full = np.lexsort((docnums, -scores, tier))
             expected = full[view.first_positions(docnums[full])][:depth]
             assert _best_first(docnums, scores, tier, view, depth).tolist() == expected.tolist()
+
+
+def test_best_k_is_the_sorted_prefix_with_its_ties():
+    from search.topk import best_k
+    rng = np.random.default_rng(6)
+    for trial in range(60):
+        key = rng.integers(0, int(rng.integers(1, 50)), int(rng.integers(0, 300))).astype(float)
+        k = int(rng.integers(0, 320))
+        got = set(best_k(key, k).tolist())
+        ranked = np.argsort(key, kind="stable")
+        expected = set(ranked[:k].tolist())
+        if 0 < k < len(key):
+            expected |= set(np.flatnonzero(key == key[ranked[k - 1]]).tolist())
+        assert got == expected
