@@ -41,13 +41,9 @@ MAX_NAME_TOKENS = 4
 DATA = Path(__file__).parent / "data"
 
 
-_LISTS_READ: list[Path] = []  # the word lists the rules read: part of rules_digest
-
-
 def _words(name: str) -> frozenset[str]:
     """A word list of indexer/data/: one folded word a line, `#` comments."""
-    _LISTS_READ.append(DATA / f"{name}.txt")
-    lines = _LISTS_READ[-1].read_text(encoding="utf-8").splitlines()
+    lines = (DATA / f"{name}.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
@@ -123,14 +119,14 @@ _DETERMINED = re.compile(r"\b(?:le|la|l['’]|son|sa|leur|un|une)\s*([\w-]+)", r
 
 @lru_cache(maxsize=1)
 def rules_digest() -> str:
-    """A digest of what decides an article's persons: this module, its word lists and the
-    first-name gazetteer's version. The file state records it: when it changes (a new Vigie),
+    """A digest of what decides an article's persons: this module, the word lists of
+    indexer/data/ and the first-name gazetteer's version. The file state records it: when it changes (a new Vigie),
     the next reindex rebuilds in full, or the indexed articles would keep the old rules' persons."""
     import hashlib
     from importlib.metadata import version
 
     h = hashlib.blake2b(digest_size=16)
-    for path in [Path(__file__), *sorted(_LISTS_READ)]:
+    for path in [Path(__file__), *sorted(DATA.glob("*.txt"))]:
         h.update(path.read_bytes())
     h.update(version("gender-guesser").encode())
     return h.hexdigest()
@@ -317,11 +313,10 @@ def _listed(runs: list[_Run], text: str) -> None:
 def _person(tokens: list[str], text: str, start: int, end: int, cued: bool) -> list[str] | None:
     """The name in a run of capitalised words, or None when it names no person."""
     # A first name opens the name, unless it is the second word of a place ("Los Angeles", "St James").
-    first = next((i for i, t in enumerate(tokens) if t[0].isupper()
-                  and _is_first_name(t, text, start, alone=i == len(tokens) - 1 or not tokens[i + 1][0].isupper())
-                  and (i == 0 or fold(tokens[i - 1]) not in PLACE_HEADS)), None)
-    if _word_first_name_opens(tokens, text, start):
-        first = 0
+    first = 0 if _word_first_name_opens(tokens, text, start) else next(
+        (i for i, t in enumerate(tokens) if t[0].isupper()
+         and _is_first_name(t, text, start, alone=i == len(tokens) - 1 or not tokens[i + 1][0].isupper())
+         and (i == 0 or fold(tokens[i - 1]) not in PLACE_HEADS)), None)
     if first is not None and len(tokens) - first >= 2:
         name = _trim(tokens[first:], text, start)
         if len(name) >= 2:
